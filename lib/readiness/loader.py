@@ -1,0 +1,675 @@
+"""Load one Autotask export folder into typed tables plus a load ledger.
+
+Every shape DESIGN names is read: REST JSON (single response, list of pages, bare list, JSON Lines), CSV with
+REST field names, and CSV exported from Autotask's grids (display labels, tenant terms, picklist labels, the
+exporting user's date format, money with symbols, UTF-8 with or without BOM, Windows-1252).
+
+Nothing read is lost: every row is either loaded or rejected with a reason naming file, row and column, so
+``read == loaded + rejected`` for every entity. Row numbers count like a spreadsheet: in a CSV the header is
+row 1 and the first record row 2; in JSON the first record is row 1. A bad file never stops the others.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+import yaml
+
+from readiness import entities as ents
+from readiness.entities import BOOL, DATE, ENTITIES, ID, NUM, PICK, TEXT, fold
+
+LEDGER_COLUMNS = ["entity", "file", "read", "loaded", "rejected"]
+REJECT_COLUMNS = ["entity", "file", "row", "column", "value", "reason"]
+SUFFIXES = (".json", ".jsonl", ".csv")
+_TRUE = {"true", "yes", "y", "1", "t", "active", "1.0"}
+_FALSE = {"false", "no", "n", "0", "f", "inactive", "0.0"}
+_DATE_ORDERS = {"ddmmyyyy": "DMY", "mmddyyyy": "MDY", "yyyymmdd": "YMD", "dmy": "DMY", "mdy": "MDY", "ymd": "YMD"}
+
+
+@dataclass
+class Export:
+    """One client's export: typed tables keyed by REST entity name, with what was read and rejected."""
+
+    path: Path | None = None
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    client: dict = field(default_factory=dict)
+    ledger: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=LEDGER_COLUMNS))
+    rejects: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REJECT_COLUMNS))
+    problems: list[str] = field(default_factory=list)
+    picklists: dict = field(default_factory=dict)  # (entity, field) -> {code: label} from fields/*.json and labels seen
+
+    def has(self, entity: str) -> bool:
+        """True when the entity's file was present and readable (it may hold zero rows)."""
+        return entity in self.tables
+
+    def table(self, entity: str) -> pd.DataFrame:
+        """The entity's table, or an empty frame when it was not exported."""
+        return self.tables.get(entity, pd.DataFrame())
+
+    def labels(self, entity: str, fld: str) -> dict[int, str]:
+        """Code -> label map for a picklist: built-in defaults overridden by the tenant's own labels."""
+        return {**ents.picklist_labels(entity, fld), **self.picklists.get((entity, fld), {})}
+
+    def label(self, entity: str, fld: str, code) -> str:
+        """Picklist label for `code`, falling back to the code itself."""
+        try:
+            return self.labels(entity, fld).get(int(code), str(code))
+        except (TypeError, ValueError):
+            return str(code)
+
+    def newest_date(self) -> pd.Timestamp | None:
+        """Newest real date in any table (open-ended 9999 dates ignored): the default as-of."""
+        newest = None
+        for df in self.tables.values():
+            for col in df.columns:
+                if pd.api.types.is_datetime64_any_dtype(df[col]):
+                    s = df[col][df[col].dt.year < 9000]
+                    if len(s) and pd.notna(s.max()) and (newest is None or s.max() > newest):
+                        newest = s.max()
+        return None if newest is None else pd.Timestamp(newest).normalize()
+
+
+class FileProblem(Exception):
+    """A file that cannot be read at all (empty, binary, malformed JSON ...)."""
+
+
+# --------------------------------------------------------------------------------------------- reading
+
+def _check_text_file(path: Path) -> None:
+    if path.stat().st_size == 0:
+        raise FileProblem(f"{path.name}: the file is empty")
+    with open(path, "rb") as fh:
+        head = fh.read(8192)
+    if b"\x00" in head:
+        raise FileProblem(f"{path.name}: not a text file (binary content); export it again as CSV or JSON")
+    if not head.strip(b"\xef\xbb\xbf \r\n\t"):
+        raise FileProblem(f"{path.name}: the file is empty")
+
+
+def _read_csv(path: Path) -> tuple[pd.DataFrame, np.ndarray, list[dict]]:
+    """Read a CSV with pyarrow: typed where pyarrow is sure, text elsewhere. Returns frame, row numbers, bad rows."""
+    bad: list[dict] = []
+
+    def on_invalid(row):  # a record with the wrong number of fields: keep it as a reject, not a crash
+        bad.append({"row": row.number, "value": (row.text or "")[:80],
+                    "reason": f"expected {row.expected_columns} fields, found {row.actual_columns}"})
+        return "skip"
+
+    def attempt(encoding: str):
+        bad.clear()
+        with open(path, "rb") as fh:
+            first = fh.readline().decode(encoding if encoding != "utf8" else "utf-8-sig", errors="replace")
+        header = next(iter(pd.read_csv(pd.io.common.StringIO(first), header=None, dtype=str).itertuples(index=False)),
+                      ())
+        entity = path.stem
+        types = {}
+        for h in header:
+            if not isinstance(h, str):
+                continue
+            kind = ents.field_kind(entity, _canonical(entity, h))
+            if kind in (TEXT, None):
+                types[h] = pa.string()  # keep leading zeros and exact text
+        return pa_csv.read_csv(
+            path,
+            read_options=pa_csv.ReadOptions(encoding=encoding, block_size=1 << 24),
+            parse_options=pa_csv.ParseOptions(newlines_in_values=True, invalid_row_handler=on_invalid),
+            convert_options=pa_csv.ConvertOptions(column_types=types, null_values=[""], strings_can_be_null=True,
+                                                  quoted_strings_can_be_null=True),
+        )
+
+    try:
+        table = attempt("utf8")
+    except pa.ArrowInvalid as exc:
+        if "UTF8" not in str(exc) and "utf-8" not in str(exc).lower():
+            raise FileProblem(f"{path.name}: not a readable CSV ({exc})") from exc
+        try:  # Autotask grids exported on Windows come as Windows-1252
+            table = attempt("cp1252")
+        except (pa.ArrowInvalid, UnicodeDecodeError):
+            table = attempt("latin-1")
+    except (UnicodeDecodeError, StopIteration) as exc:
+        raise FileProblem(f"{path.name}: not a readable CSV ({exc})") from exc
+    if len(set(table.column_names)) != len(table.column_names):
+        table = table.rename_columns(_dedupe(table.column_names))
+    df = table.to_pandas(types_mapper={pa.string(): pd.StringDtype()}.get)
+    skipped = sorted(b["row"] for b in bad if b["row"] is not None)
+    rows = np.arange(2, 2 + len(df) + len(bad))
+    if skipped:
+        rows = rows[~np.isin(rows, skipped)]
+    return df, rows[: len(df)], bad
+
+
+def _dedupe(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for n in names:
+        seen[n] = seen.get(n, 0) + 1
+        out.append(n if seen[n] == 1 else f"{n} ({seen[n]})")
+    return out
+
+
+def _records_from_json(data, name: str) -> list[dict]:
+    if isinstance(data, dict):
+        if isinstance(data.get("items"), list):
+            return data["items"]
+        if isinstance(data.get("item"), dict):
+            return [data["item"]]
+        raise FileProblem(f"{name}: JSON object without 'items' or 'item'; expected an Autotask REST response")
+    if isinstance(data, list):
+        if data and all(isinstance(p, dict) and isinstance(p.get("items"), list) for p in data):
+            return [r for p in data for r in p["items"]]  # a list of pages
+        return data
+    raise FileProblem(f"{name}: JSON holds neither a REST response nor a list of records")
+
+
+def _read_json(path: Path) -> tuple[pd.DataFrame, np.ndarray, list[dict]]:
+    """Read REST JSON or JSON Lines into an object frame; non-object records become rejects."""
+    text = path.read_bytes().decode("utf-8-sig", errors="replace")
+    bad: list[dict] = []
+    records: list = []
+    if path.suffix.lower() == ".jsonl":
+        for n, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                bad.append({"row": n, "value": line[:80], "reason": f"not valid JSON ({exc.msg})"})
+                continue
+            records.extend(_records_from_json(obj, path.name) if isinstance(obj, dict) and "items" in obj else [obj])
+    else:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise FileProblem(f"{path.name}: not valid JSON at line {exc.lineno} column {exc.colno} "
+                              f"({exc.msg}); the file may be truncated") from exc
+        records = _records_from_json(data, path.name)
+    rows = np.arange(1, len(records) + 1)
+    keep = np.array([isinstance(r, dict) for r in records], dtype=bool)
+    for n in rows[~keep]:
+        bad.append({"row": int(n), "value": str(records[n - 1])[:80], "reason": "record is not a JSON object"})
+    records = [r for r in records if isinstance(r, dict)]
+    udfs = [{f"udf:{u.get('name')}": u.get("value") for u in (r.pop("userDefinedFields", None) or [])
+             if isinstance(u, dict)} for r in records]
+    df = pd.DataFrame.from_records(records) if records else pd.DataFrame()
+    if any(udfs):
+        df = pd.concat([df, pd.DataFrame.from_records(udfs, index=df.index)], axis=1)
+    return df, rows[keep], bad
+
+
+# --------------------------------------------------------------------------------------------- headers
+
+def _canonical(entity: str, header: str) -> str:
+    """REST field name for a header, by meaning: REST names pass, display labels and tenant terms are mapped."""
+    ent = ENTITIES.get(entity)
+    f = fold(header)
+    if header.startswith("udf:"):  # user-defined fields keep their own names
+        return header
+    if ent is not None:
+        if f in ent.synonyms:
+            return ent.synonyms[f]
+        if f == fold(ent.singular + "id") or f == fold(ent.singular + " number id"):
+            return "id"
+        if entity in ents.CAPTURED:
+            words = re.findall(r"[A-Za-z0-9]+", header)
+            return "_".join(w.lower() for w in words) if len(words) > 1 else header.strip().lower()
+    if re.fullmatch(r"[a-z][A-Za-z0-9]*", header.strip()):
+        return header.strip()
+    words = re.findall(r"[A-Za-z0-9]+", header)
+    if not words:
+        return header
+    parts = [words[0].lower()] + ["ID" if w.lower() == "id" else w[:1].upper() + w[1:].lower() for w in words[1:]]
+    return "".join(parts)
+
+
+def _map_headers(entity: str, columns: list[str]) -> dict[str, str]:
+    """Original header -> field name; when two headers mean the same field the id-looking one wins."""
+    wanted = {c: _canonical(entity, str(c)) for c in columns}
+    by_field: dict[str, list[str]] = {}
+    for c, f in wanted.items():
+        by_field.setdefault(f, []).append(c)
+    mapping = {}
+    for f, cs in by_field.items():
+        winner = sorted(cs, key=lambda c: (not fold(c).endswith("id"), columns.index(c)))[0]
+        for c in cs:
+            mapping[c] = f if c == winner else str(c)
+    return mapping
+
+
+# --------------------------------------------------------------------------------------------- values
+
+def _text(s: pd.Series) -> pd.Series:
+    out = s.astype("string").str.strip()
+    return out.mask(out == "")
+
+
+def _to_int(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    if pd.api.types.is_integer_dtype(s):
+        return s.astype("Int64"), pd.Series(False, index=s.index)
+    t = _text(s)
+    num = pd.to_numeric(t.str.replace(",", "", regex=False), errors="coerce")
+    integral = num.notna() & (num == np.floor(num.fillna(0)))
+    bad = t.notna() & ~integral
+    return num.where(integral).astype("Float64").astype("Int64"), bad
+
+
+def _to_number(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
+        return s.astype("Float64"), pd.Series(False, index=s.index)
+    t = _text(s)
+    c = t.str.replace(r"[^\d,.\-()]", "", regex=True)
+    neg = c.str.startswith("(", na=False) & c.str.endswith(")", na=False) | c.str.startswith("-", na=False)
+    c = c.str.replace(r"[()\-]", "", regex=True)
+    # "1.250,50" writes the decimal with a comma; "1,250.50" and "1,250" use it for thousands.
+    comma_decimal = c.str.contains(r",\d{1,2}$", na=False) & ~c.str.contains(r"\.\d*$", na=False)
+    c = c.where(~comma_decimal, c.str.replace(".", "", regex=False).str.replace(",", ".", regex=False))
+    c = c.where(comma_decimal, c.str.replace(",", "", regex=False))
+    num = pd.to_numeric(c.mask(c == ""), errors="coerce")
+    num = num.where(~neg.fillna(False), -num)
+    bad = t.notna() & num.isna()
+    return num.astype("Float64"), bad
+
+
+def _to_bool(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    if pd.api.types.is_bool_dtype(s):
+        return s.astype("boolean"), pd.Series(False, index=s.index)
+    t = _text(s).str.lower()
+    out = pd.Series(pd.NA, index=s.index, dtype="boolean")
+    out[t.isin(_TRUE).fillna(False)] = True
+    out[t.isin(_FALSE).fillna(False)] = False
+    bad = t.notna() & out.isna()
+    return out, bad
+
+
+_SLASH = re.compile(r"^\s*(\d{1,4})[/.\-](\d{1,2})[/.\-](\d{2,4})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?"
+                    r"\s*([AaPp][Mm])?)?\s*$")
+
+
+def detect_date_order(values: pd.Series) -> tuple[str, bool]:
+    """Day/month order of `values` ("DMY", "MDY" or "YMD") and whether it was decided by an unambiguous value.
+
+    A first part above 12 (13/01/2022) means day first; a second part above 12 (01/13/2022) means month first.
+    Without such a value the order is ambiguous and month first (Autotask's US default) is assumed.
+    """
+    t = _text(values).dropna()
+    if t.empty:
+        return "MDY", False
+    parts = t.str.extract(_SLASH.pattern).dropna(subset=[0, 1, 2])
+    if parts.empty:
+        return "YMD", True
+    a, b = parts[0].astype(int), parts[1].astype(int)
+    if (parts[0].str.len() == 4).all():
+        return "YMD", True
+    day_first, month_first = bool((a > 12).any()), bool((b > 12).any())
+    if day_first and not month_first:
+        return "DMY", True
+    if month_first and not day_first:
+        return "MDY", True
+    return "MDY", False
+
+
+def _to_date(s: pd.Series, order: str) -> tuple[pd.Series, pd.Series]:
+    if pd.api.types.is_datetime64_any_dtype(s):
+        out = s.dt.tz_convert(None) if getattr(s.dt, "tz", None) is not None else s
+        return out.astype("datetime64[ms]"), pd.Series(False, index=s.index)
+    if not (pd.api.types.is_string_dtype(s) or s.dtype == object):  # date32 from pyarrow and the like
+        out = pd.to_datetime(s, errors="coerce")
+        return out.astype("datetime64[ms]"), pd.Series(False, index=s.index)
+    t = _text(s)
+    out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ms]")
+    iso = t.str.match(r"^\d{4}-\d{2}-\d{2}", na=False)
+    if iso.any():
+        parsed = pd.to_datetime(t[iso], format="ISO8601", errors="coerce", utc=True)
+        out[iso] = parsed.dt.tz_convert(None).astype("datetime64[ms]")
+    rest = t.notna() & ~iso
+    if rest.any():
+        p = t[rest].str.extract(_SLASH.pattern)
+        if order == "DMY":
+            d, m, y = p[0], p[1], p[2]
+        elif order == "YMD":
+            y, m, d = p[0], p[1], p[2]
+        else:
+            m, d, y = p[0], p[1], p[2]
+        y = y.where(y.str.len() != 2, "20" + y)
+        hour = p[3].fillna("0").astype(int)
+        ampm = p[6].str.lower()
+        hour = hour.where(~((ampm == "pm") & (hour < 12)), hour + 12)
+        hour = hour.where(~((ampm == "am") & (hour == 12)), 0)
+        iso_text = (y.str.zfill(4) + "-" + m.str.zfill(2) + "-" + d.str.zfill(2) + " " + hour.astype(str).str.zfill(2)
+                    + ":" + p[4].fillna("00") + ":" + p[5].fillna("00"))
+        parsed = pd.to_datetime(iso_text, format="%Y-%m-%d %H:%M:%S", errors="coerce")
+        out[rest] = parsed.astype("datetime64[ms]")
+    bad = t.notna() & out.isna()
+    return out, bad
+
+
+# --------------------------------------------------------------------------------------------- one entity
+
+@dataclass
+class _Ctx:
+    date_order: str | None
+    picklists: dict
+    problems: list[str]
+    names: dict  # entity -> {folded name: id or -1 when ambiguous}
+
+
+def _picklist(entity: str, fld: str, s: pd.Series, ctx: _Ctx) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Codes for a picklist column given codes or labels; returns codes, bad mask, reason text."""
+    t = _text(s)
+    num = pd.to_numeric(t, errors="coerce")
+    is_code = num.notna() & (num == np.floor(num.fillna(0)))
+    codes = num.where(is_code).astype("Float64").astype("Int64")
+    labels = t.where(t.notna() & ~is_code)
+    reason = pd.Series(pd.NA, index=s.index, dtype="string")
+    if labels.notna().any():
+        known = {**ents.picklist_labels(entity, fld), **ctx.picklists.get((entity, fld), {})}
+        lookup = {fold(v): k for k, v in known.items()}
+        lookup.update(ents.LABEL_ALIASES.get((entity, fld), {}))
+        folded = labels.dropna().map(fold)
+        mapped = folded.map(lookup)
+        unknown = folded[mapped.isna()]
+        if len(unknown):
+            if (entity, fld) in ents.CLOSED_PICKLISTS:
+                bad_idx = unknown.index
+                reason[bad_idx] = "unknown " + fld + " '" + labels[bad_idx].astype(str) + "'"
+            else:  # a tenant's own value: give it a stable code of its own and remember its label
+                new_labels = sorted(set(labels[unknown.index]))
+                base = -1000 - len(ctx.picklists.get((entity, fld), {}))
+                assign = {fold(lbl): base - i for i, lbl in enumerate(new_labels)}
+                ctx.picklists.setdefault((entity, fld), {}).update({base - i: lbl for i, lbl in enumerate(new_labels)})
+                mapped = mapped.fillna(folded.map(assign))
+        codes = codes.combine_first(pd.to_numeric(mapped, errors="coerce").astype("Int64")).reindex(s.index)
+    bad = reason.notna()
+    return codes, bad, reason
+
+
+def _name_ref(entity: str, fld: str, s: pd.Series, ctx: _Ctx) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Ids for a reference column that a grid export filled with names (e.g. 'Organization')."""
+    target = ENTITIES[entity].name_refs[fld]
+    names = ctx.names.get(target, {})
+    t = _text(s)
+    ids = t.map(fold, na_action="ignore").map(names)
+    reason = pd.Series(pd.NA, index=s.index, dtype="string")
+    missing = t.notna() & ids.isna()
+    ambiguous = ids == -1
+    tname = ents.singular(target)
+    reason[missing] = "no " + tname + " named '" + t[missing] + "' in " + target
+    reason[ambiguous] = "more than one " + tname + " is named '" + t[ambiguous] + "'"
+    ids = ids.where(~ambiguous)
+    return pd.to_numeric(ids, errors="coerce").astype("Int64"), reason.notna(), reason
+
+
+def _holds_names(s: pd.Series) -> bool:
+    """True when a reference column mostly holds names rather than ids (a grid export's 'Organization')."""
+    if pd.api.types.is_numeric_dtype(s):
+        return False
+    t = _text(s).dropna()
+    return len(t) > 0 and float(t.str.fullmatch(r"\d+").astype(bool).mean()) < 0.5
+
+
+def _type_frame(entity: str, df: pd.DataFrame, ctx: _Ctx, name: str) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
+    """Convert raw columns to typed ones. Returns frame, first bad column per row, its reason (NA when clean)."""
+    out = {}
+    bad_col = pd.Series(pd.NA, index=df.index, dtype="string")
+    bad_reason = pd.Series(pd.NA, index=df.index, dtype="string")
+    ent = ENTITIES.get(entity)
+    date_cols = [c for c in df.columns if ents.field_kind(entity, c) == DATE]
+    order = ctx.date_order
+    if order is None and date_cols:
+        texts = pd.concat([df[c] for c in date_cols if pd.api.types.is_string_dtype(df[c]) or df[c].dtype == object])\
+            if any(pd.api.types.is_string_dtype(df[c]) or df[c].dtype == object for c in date_cols) else pd.Series([])
+        order, decided = detect_date_order(texts.head(200_000)) if len(texts) else ("MDY", True)
+        if not decided:
+            ctx.problems.append(f"{name}: dates have no day above 12, so day/month order is ambiguous; read as "
+                                f"MM/dd/yyyy. Set date_format in client.yaml if that is wrong.")
+    for c in df.columns:
+        kind = ents.field_kind(entity, c)
+        s = df[c]
+        reason = None
+        if kind == ID and ent is not None and c in ent.name_refs and _holds_names(s):
+            val, bad, reason = _name_ref(entity, c, s, ctx)
+        elif kind == ID:
+            val, bad = _to_int(s)
+            reason = "'" + _text(s).astype(str) + "' is not a whole-number id"
+        elif kind == PICK:
+            val, bad, reason = _picklist(entity, c, s, ctx)
+        elif kind == NUM:
+            val, bad = _to_number(s)
+            reason = "'" + _text(s).astype(str) + "' is not a number"
+        elif kind == BOOL:
+            val, bad = _to_bool(s)
+            reason = "'" + _text(s).astype(str) + "' is not yes/no"
+        elif kind == DATE:
+            val, bad = _to_date(s, order or "MDY")
+            reason = "'" + _text(s).astype(str) + "' is not a date (" + {"DMY": "dd/MM/yyyy", "MDY": "MM/dd/yyyy",
+                                                                          "YMD": "yyyy-MM-dd"}[order or "MDY"] + ")"
+        else:
+            val, bad = (_text(s) if not pd.api.types.is_numeric_dtype(s) else s), None
+        out[c] = val
+        if bad is not None and bad.any():
+            first = bad & bad_col.isna()
+            bad_col[first] = c
+            bad_reason[first] = reason[first] if isinstance(reason, pd.Series) else reason
+    return pd.DataFrame(out, index=df.index), bad_col, bad_reason
+
+
+def _schema(entity: str, df: pd.DataFrame):
+    """The pandera schema a loaded table must satisfy: key present, ids positive and unique, dates in range."""
+    import pandera.pandas as pa_
+
+    key = ENTITIES[entity].key
+    cols = {}
+    for c in df.columns:
+        kind = ents.field_kind(entity, c)
+        if c == key:
+            checks = [pa_.Check.gt(0)] if kind == ID else [pa_.Check.str_length(min_value=1)]
+            cols[c] = pa_.Column(df[c].dtype, checks=checks, nullable=False, unique=True)
+        elif c in ENTITIES[entity].required and kind == ID:
+            cols[c] = pa_.Column("Int64", nullable=False)
+        elif kind == DATE:
+            cols[c] = pa_.Column("datetime64[ms]", pa_.Check.ge(pd.Timestamp("1900-01-01")), nullable=True)
+        elif kind in (ID, PICK):
+            cols[c] = pa_.Column("Int64", nullable=True)
+        elif kind == BOOL:
+            cols[c] = pa_.Column("boolean", nullable=True)
+        elif kind == NUM:
+            cols[c] = pa_.Column("Float64", nullable=True)
+    return pa_.DataFrameSchema(cols, strict=False, coerce=False, name=entity)
+
+
+def _validate(entity: str, df: pd.DataFrame) -> pd.DataFrame:
+    """Rows that fail the schema: index, column, value, reason."""
+    import pandera.errors as pe
+
+    try:
+        _schema(entity, df).validate(df, lazy=True)
+    except pe.SchemaErrors as err:
+        fc = err.failure_cases
+        fc = fc[fc["index"].notna()]
+        return pd.DataFrame({"index": fc["index"].astype(int), "column": fc["column"].astype(str),
+                             "value": fc["failure_case"].astype(str),
+                             "reason": fc["column"].astype(str) + " fails " + fc["check"].astype(str)})
+    return pd.DataFrame(columns=["index", "column", "value", "reason"])
+
+
+def load_entity(path: Path, entity: str, ctx: _Ctx | None = None) -> tuple[pd.DataFrame | None, dict, pd.DataFrame]:
+    """Load one entity file. Returns (typed table or None when unusable, ledger row, rejects)."""
+    ctx = ctx or _Ctx(None, {}, [], {})
+    name = path.name
+    ledger = {"entity": entity, "file": name, "read": 0, "loaded": 0, "rejected": 0}
+    empty_rejects = pd.DataFrame(columns=REJECT_COLUMNS)
+    try:
+        _check_text_file(path)
+        raw, rows, malformed = _read_json(path) if path.suffix.lower() in (".json", ".jsonl") else _read_csv(path)
+    except FileProblem as exc:
+        ctx.problems.append(str(exc))
+        return None, ledger, empty_rejects
+    except (OSError, ValueError, pa.ArrowException) as exc:
+        ctx.problems.append(f"{name}: could not be read ({type(exc).__name__}: {exc})")
+        return None, ledger, empty_rejects
+    rej = [pd.DataFrame([{"entity": entity, "file": name, "row": b["row"], "column": "-", "value": b["value"],
+                          "reason": b["reason"]} for b in malformed], columns=REJECT_COLUMNS)] if malformed else []
+    ledger["read"] = len(raw) + len(malformed)
+    raw = raw.rename(columns=_map_headers(entity, [str(c) for c in raw.columns]))
+    raw.index = rows
+    missing = [c for c in ENTITIES[entity].required if c not in raw.columns]
+    if missing:
+        msg = (f"{name}: missing required column {', '.join(repr(m) for m in missing)}; "
+               f"columns found: {', '.join(map(str, raw.columns[:12]))}")
+        ctx.problems.append(msg)
+        rej.append(pd.DataFrame({"entity": entity, "file": name, "row": rows, "column": missing[0], "value": "",
+                                 "reason": f"missing required column '{missing[0]}'"}))
+        rejects = pd.concat(rej, ignore_index=True)
+        ledger["rejected"] = len(rejects)
+        return None, ledger, rejects
+    typed, bad_col, bad_reason = _type_frame(entity, raw, ctx, name)
+    key = ENTITIES[entity].key
+    for req in ENTITIES[entity].required:
+        blank = typed[req].isna() & bad_col.isna()
+        bad_col[blank], bad_reason[blank] = req, f"required {req} is empty"
+    dup = typed[key].duplicated(keep="first") & typed[key].notna() & bad_col.isna()
+    bad_col[dup], bad_reason[dup] = key, "duplicate " + key + " '" + typed.loc[dup, key].astype(str) + "'"
+    bad = bad_col.notna()
+    if bad.any():
+        rej.append(pd.DataFrame({"entity": entity, "file": name, "row": typed.index[bad], "column": bad_col[bad].values,
+                                 "value": _cell_values(raw, bad_col[bad]), "reason": bad_reason[bad].values}))
+    typed = typed[~bad]
+    schema_fail = _validate(entity, typed)
+    if len(schema_fail):
+        first = schema_fail.drop_duplicates("index")
+        rej.append(pd.DataFrame({"entity": entity, "file": name, "row": first["index"].values,
+                                 "column": first["column"].values, "value": first["value"].values,
+                                 "reason": first["reason"].values}))
+        typed = typed.drop(index=first["index"].values)
+    rejects = pd.concat(rej, ignore_index=True) if rej else empty_rejects
+    typed = typed.reset_index(drop=True)
+    ledger["loaded"], ledger["rejected"] = len(typed), len(rejects)
+    return typed, ledger, rejects
+
+
+def _cell_values(raw: pd.DataFrame, cols: pd.Series) -> list[str]:
+    """The raw text of each (row, column) pair, for the reject list."""
+    out = []
+    for col in pd.unique(cols):
+        idx = cols.index[cols == col]
+        out.append(pd.Series(raw.loc[idx, col].astype("string").fillna("").str.slice(0, 80), index=idx))
+    return pd.concat(out).reindex(cols.index).tolist() if out else []
+
+
+# --------------------------------------------------------------------------------------------- the folder
+
+def _find_file(folder: Path, entity: str, problems: list[str]) -> Path | None:
+    found = [p for p in folder.iterdir() if p.is_file() and p.stem.lower() == entity.lower()
+             and p.suffix.lower() in SUFFIXES]
+    if not found:
+        return None
+    found.sort(key=lambda p: SUFFIXES.index(p.suffix.lower()))
+    if len(found) > 1:
+        problems.append(f"{entity}: several files ({', '.join(p.name for p in found)}); read {found[0].name}")
+    return found[0]
+
+
+def _read_client(folder: Path, problems: list[str]) -> dict:
+    path = folder / "client.yaml"
+    if not path.exists():
+        path = folder / "client.yml"
+        if not path.exists():
+            return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        problems.append(f"{path.name}: not valid YAML ({exc}); client details ignored")
+        return {}
+    if not isinstance(data, dict):
+        problems.append(f"{path.name}: expected keys such as name, technicians, integrations; ignored")
+        return {}
+    if "integrations" in data and not isinstance(data["integrations"], list):
+        problems.append(f"{path.name}: integrations should be a list of names")
+        data["integrations"] = [str(data["integrations"])]
+    if "technicians" in data:
+        try:
+            data["technicians"] = int(data["technicians"])
+        except (TypeError, ValueError):
+            problems.append(f"{path.name}: technicians '{data['technicians']}' is not a number; ignored")
+            data.pop("technicians")
+    return data
+
+
+def _read_field_info(folder: Path, problems: list[str]) -> dict:
+    """Picklist labels from fields/<Entity>.json (Autotask's entityInformation/fields responses)."""
+    out: dict = {}
+    fields_dir = folder / "fields"
+    if not fields_dir.is_dir():
+        return out
+    for path in sorted(fields_dir.glob("*.json")):
+        entity = path.stem.split("_")[0]
+        try:
+            data = json.loads(path.read_text(encoding="utf-8-sig"))
+            for f in data.get("fields", []):
+                if f.get("isPickList") and f.get("picklistValues"):
+                    out[(entity, f["name"])] = {int(v["value"]): str(v["label"]) for v in f["picklistValues"]
+                                                if str(v.get("value", "")).lstrip("-").isdigit()}
+        except (json.JSONDecodeError, AttributeError, TypeError, KeyError, UnicodeDecodeError) as exc:
+            problems.append(f"fields/{path.name}: not an entityInformation/fields response ({exc}); labels ignored")
+    return out
+
+
+def _date_order_from_client(client: dict, problems: list[str]) -> str | None:
+    fmt = client.get("date_format")
+    if not fmt:
+        return None
+    key = fold(re.sub(r"[^dMy]", "", str(fmt)).replace("M", "m")) if fmt else ""
+    order = _DATE_ORDERS.get(fold(str(fmt)).replace("hhmm", "").replace("tt", "")[:8]) or _DATE_ORDERS.get(key)
+    if order is None:
+        problems.append(f"client.yaml: date_format '{fmt}' not understood (use dd/MM/yyyy, MM/dd/yyyy or yyyy-MM-dd)")
+    return order
+
+
+def load_export(path: str | Path, date_format: str | None = None) -> Export:
+    """Load every known entity file in `path` into an Export.
+
+    Raises FileNotFoundError only when `path` is not a folder; any bad content becomes a reject or a problem.
+    `date_format` (e.g. "dd/MM/yyyy") overrides both client.yaml and detection.
+    """
+    folder = Path(path)
+    if not folder.is_dir():
+        raise FileNotFoundError(f"export folder not found: {folder}")
+    problems: list[str] = []
+    client = _read_client(folder, problems)
+    if date_format:
+        client = {**client, "date_format": date_format}
+    ctx = _Ctx(_date_order_from_client(client, problems), _read_field_info(folder, problems), problems, {})
+    tables, ledger_rows, rejects = {}, [], []
+    for entity in ents.LOAD_ORDER:
+        file = _find_file(folder, entity, problems)
+        if file is None:
+            continue
+        table, row, rej = load_entity(file, entity, ctx)
+        ledger_rows.append(row)
+        if len(rej):
+            rejects.append(rej)
+        if table is not None:
+            tables[entity] = table
+            name_col = {"Companies": "companyName", "Services": "name"}.get(entity)
+            if name_col and name_col in table:
+                keys = table[name_col].astype("string").fillna("").map(fold)
+                counts = keys.value_counts()
+                ids = pd.Series(table["id"].values, index=keys)
+                ids = ids[~ids.index.duplicated()]
+                ids[ids.index.isin(counts[counts > 1].index)] = -1
+                ctx.names[entity] = ids.to_dict()
+    ledger = pd.DataFrame(ledger_rows, columns=LEDGER_COLUMNS)
+    rejects_df = pd.concat(rejects, ignore_index=True) if rejects else pd.DataFrame(columns=REJECT_COLUMNS)
+    return Export(folder, tables, client, ledger, rejects_df, problems, ctx.picklists)
+
+
+def ledger_summary(export: Export) -> dict[str, dict[str, int]]:
+    """{"<Entity>": {"read", "loaded", "rejected"}} as summary.json carries it under `load`."""
+    g = export.ledger.groupby("entity")[["read", "loaded", "rejected"]].sum()
+    return {e: {k: int(v) for k, v in row.items()} for e, row in g.iterrows()}

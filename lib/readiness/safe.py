@@ -1,0 +1,62 @@
+"""Output hygiene: nothing read from an export is trusted when it is written back out.
+
+- CSV cells that a spreadsheet would run as a formula are neutralised.
+- Output paths are kept inside the output folder.
+- Client names become safe folder names.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+import pandas as pd
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+def neutralise(value: object) -> object:
+    """Prefix a `'` to a text value a spreadsheet would treat as a formula; numbers pass unchanged."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _NUMBER.match(value.strip()):
+        return "'" + value
+    return value
+
+
+def csv_safe(df: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy of `df` whose text cells cannot run as spreadsheet formulas (vectorised per column)."""
+    out = df.copy()
+    for col in out.columns:
+        s = out[col]
+        if not (pd.api.types.is_string_dtype(s) or s.dtype == object):
+            continue
+        text = s.astype("string")
+        risky = text.str.startswith(_FORMULA_START, na=False) & ~text.str.strip().str.fullmatch(_NUMBER.pattern, na=False)
+        if risky.any():
+            out[col] = text.where(~risky, "'" + text)
+    return out
+
+
+def write_csv(df: pd.DataFrame, path: str | Path) -> Path:
+    """Write `df` formula-safe as UTF-8 CSV without the index; returns the path."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    csv_safe(df).to_csv(path, index=False)
+    return path
+
+
+def slugify(name: str, default: str = "client") -> str:
+    """A lowercase folder name from a client name: ASCII letters, digits and single hyphens only."""
+    text = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug[:60] or default
+
+
+def inside(base: str | Path, path: str | Path) -> Path:
+    """Resolve `path` under `base`; raise ValueError if it would land outside `base`."""
+    base_r = Path(base).resolve()
+    target = (base_r / path).resolve()
+    if target != base_r and base_r not in target.parents:
+        raise ValueError(f"refusing to write outside the output folder: {path}")
+    return target

@@ -1,0 +1,262 @@
+"""Loader: every input shape, encoding, date format and picklist, and each kind of bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from readiness.loader import detect_date_order, load_export
+
+REST_CONTRACTS = [
+    {"id": 101, "contractName": "Managed Services", "companyID": 1, "contractType": 7, "status": 1,
+     "startDate": "2023-01-01T00:00:00.000Z", "endDate": "9999-12-31T00:00:00.000Z", "setupFee": 250.0,
+     "userDefinedFields": [{"name": "Indexering", "value": "0.00"}]},
+    {"id": 102, "contractName": "Block 20h", "companyID": 2, "contractType": 4, "status": 0,
+     "startDate": "2022-03-15T00:00:00.000Z", "endDate": "2023-03-14T00:00:00.000Z", "setupFee": None},
+]
+COMPANIES = [{"id": 1, "companyName": "Acme Dental", "companyType": 1, "isActive": True},
+             {"id": 2, "companyName": "Café Société Ltd", "companyType": 1, "isActive": False}]
+
+
+def write(folder: Path, name: str, content, encoding="utf-8") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    if isinstance(content, (bytes, bytearray)):
+        path.write_bytes(content)
+    elif isinstance(content, str):
+        path.write_text(content, encoding=encoding)
+    else:
+        path.write_text(json.dumps(content), encoding=encoding)
+    return path
+
+
+def contracts_ok(export) -> None:
+    c = export.tables["Contracts"].set_index("id")
+    assert list(c.index) == [101, 102]
+    assert str(c.index.dtype) == "Int64"
+    assert c.loc[101, "contractType"] == 7 and c.loc[102, "contractType"] == 4
+    assert c.loc[102, "status"] == 0
+    assert c.loc[101, "endDate"] == pd.Timestamp("9999-12-31")  # open-ended, no overflow
+    assert c.loc[102, "startDate"] == pd.Timestamp("2022-03-15")
+    assert c.loc[101, "setupFee"] == 250.0
+
+
+@pytest.mark.parametrize("shape", ["response", "pages", "bare", "jsonl"])
+def test_rest_json_shapes_load_the_same_contracts(tmp_path, shape):
+    if shape == "response":
+        write(tmp_path, "Contracts.json", {"items": REST_CONTRACTS, "pageDetails": {"count": 2, "nextPageUrl": None}})
+    elif shape == "pages":
+        write(tmp_path, "Contracts.json", [{"items": REST_CONTRACTS[:1], "pageDetails": {"count": 1}},
+                                           {"items": REST_CONTRACTS[1:], "pageDetails": {"count": 1}}])
+    elif shape == "bare":
+        write(tmp_path, "Contracts.json", REST_CONTRACTS)
+    else:
+        write(tmp_path, "Contracts.jsonl", "\n".join(json.dumps(r) for r in REST_CONTRACTS) + "\n")
+    export = load_export(tmp_path)
+    contracts_ok(export)
+    assert export.ledger.set_index("entity").loc["Contracts", "loaded"] == 2
+
+
+def test_user_defined_fields_become_columns(tmp_path):
+    write(tmp_path, "Contracts.json", {"items": REST_CONTRACTS})
+    c = load_export(tmp_path).tables["Contracts"]
+    assert c.loc[c["id"] == 101, "udf:Indexering"].iloc[0] == "0.00"
+
+
+def test_rest_csv_with_field_names(tmp_path):
+    write(tmp_path, "Contracts.csv", pd.DataFrame(REST_CONTRACTS).drop(columns="userDefinedFields").to_csv(index=False))
+    export = load_export(tmp_path)
+    contracts_ok(export)
+    assert export.rejects.empty
+
+
+def grid_contracts(date_fmt: str) -> str:
+    d1, d2 = ("15/03/2022", "14/03/2023") if date_fmt == "dmy" else ("03/15/2022", "03/14/2023")
+    return ("Contract ID,Contract Name,Organization,Contract Type,Status,Start Date,End Date,Contract Setup Fee,Notes\n"
+            f'101,Managed Services,Acme Dental,Recurring Service,Active,01/01/2023,31/12/9999,"$250.00",x\n'
+            .replace("31/12/9999", "31/12/9999" if date_fmt == "dmy" else "12/31/9999")
+            + f'102,Block 20h,Café Société Ltd,Block Hours,Inactive,{d1},{d2},,keep me\n')
+
+
+@pytest.mark.parametrize("date_fmt", ["dmy", "mdy"])
+def test_grid_export_labels_tenant_terms_and_detected_date_format(tmp_path, date_fmt):
+    write(tmp_path, "Companies.csv", "Organization ID,Organization Name,Type,Active\n1,Acme Dental,Customer,Yes\n"
+          "2,Café Société Ltd,Customer,No\n", encoding="cp1252")
+    write(tmp_path, "Contracts.csv", "\ufeff" + grid_contracts(date_fmt))
+    export = load_export(tmp_path)
+    assert export.rejects.empty, export.rejects
+    contracts_ok(export)
+    c = export.tables["Contracts"].set_index("id")
+    assert c.loc[102, "companyID"] == 2  # organisation name resolved to its id
+    assert c.loc[102, "notes"] == "keep me"  # unknown columns are kept
+    companies = export.tables["Companies"].set_index("id")
+    assert companies.loc[2, "companyName"] == "Café Société Ltd"  # Windows-1252 decoded
+    assert companies.loc[2, "isActive"] == False  # noqa: E712
+
+
+def test_client_yaml_date_format_overrides_detection(tmp_path):
+    # 01/02/2024 alone is ambiguous; client.yaml says day first.
+    write(tmp_path, "client.yaml", "name: Acme IT\ndate_format: dd/MM/yyyy\ntechnicians: 12\n")
+    write(tmp_path, "Contracts.csv", "id,companyID,contractType,status,startDate\n1,1,1,1,01/02/2024\n")
+    export = load_export(tmp_path)
+    assert export.tables["Contracts"].loc[0, "startDate"] == pd.Timestamp("2024-02-01")
+    assert export.client["technicians"] == 12
+
+
+def test_ambiguous_dates_are_read_month_first_and_said(tmp_path):
+    write(tmp_path, "Contracts.csv", "id,companyID,contractType,status,startDate\n1,1,1,1,01/02/2024 09:30 PM\n")
+    export = load_export(tmp_path)
+    assert export.tables["Contracts"].loc[0, "startDate"] == pd.Timestamp("2024-01-02 21:30")
+    assert any("ambiguous" in p for p in export.problems)
+
+
+def test_detect_date_order_from_an_unambiguous_value():
+    assert detect_date_order(pd.Series(["01/02/2022", "13/01/2022"])) == ("DMY", True)
+    assert detect_date_order(pd.Series(["01/02/2022", "01/13/2022"])) == ("MDY", True)
+    assert detect_date_order(pd.Series(["01/02/2022"])) == ("MDY", False)
+
+
+def test_money_with_symbols_and_separators(tmp_path):
+    write(tmp_path, "ContractBlocks.csv", 'id,contractID,hours,hourlyRate\n1,5,"1,000","$1,250.50"\n'
+          '2,5,10,"(€ 99.00)"\n3,5,2,"£1.250,75"\n')
+    b = load_export(tmp_path).tables["ContractBlocks"].set_index("id")
+    assert b.loc[1, "hours"] == 1000 and b.loc[1, "hourlyRate"] == 1250.50
+    assert b.loc[2, "hourlyRate"] == -99.0
+    assert b.loc[3, "hourlyRate"] == 1250.75
+
+
+def test_picklist_labels_from_fields_json(tmp_path):
+    write(tmp_path, "Tickets.csv", "Ticket ID,Organization ID,Status,Queue\n1,1,Waiting Customer,Helpdesk Queue\n"
+          "2,1,Complete,Triage\n3,1,Brand New Custom Status,\n")
+    fields = {"fields": [{"name": "queueID", "isPickList": True, "picklistValues": [
+        {"value": "29683325", "label": "Helpdesk Queue"}, {"value": "29748501", "label": "Triage"}]}]}
+    write(tmp_path / "fields", "Tickets.json", fields)
+    export = load_export(tmp_path)
+    t = export.tables["Tickets"].set_index("id")
+    assert t.loc[1, "queueID"] == 29683325 and t.loc[2, "queueID"] == 29748501
+    assert t.loc[1, "status"] == 7 and t.loc[2, "status"] == 5
+    custom = t.loc[3, "status"]  # a tenant's own status keeps a code and its label
+    assert export.label("Tickets", "status", custom) == "Brand New Custom Status"
+    assert export.label("Contracts", "contractType", 8) == "Per Ticket"
+
+
+def test_unknown_contract_type_label_is_rejected_with_reason(tmp_path):
+    write(tmp_path, "Contracts.csv", "id,companyID,contractType,status\n1,1,Umbrella Deal,Active\n2,1,Retainer,Active\n")
+    export = load_export(tmp_path)
+    assert list(export.tables["Contracts"]["contractType"]) == [6]
+    r = export.rejects.iloc[0]
+    assert (r["file"], r["row"], r["column"]) == ("Contracts.csv", 2, "contractType")
+    assert "Umbrella Deal" in r["reason"]
+
+
+# ------------------------------------------------------------------------------------------ bad input
+
+def test_truncated_json_is_a_problem_and_other_files_still_load(tmp_path):
+    write(tmp_path, "Contracts.json", '{"items": [{"id": 1, "companyID": 1, "contractType": 1, "st')
+    write(tmp_path, "Companies.json", {"items": COMPANIES})
+    export = load_export(tmp_path)
+    assert not export.has("Contracts") and export.has("Companies")
+    assert any("Contracts.json" in p and "truncated" in p for p in export.problems)
+
+
+def test_binary_file_named_csv(tmp_path):
+    write(tmp_path, "Contracts.csv", b"PK\x03\x04\x00\x00binary\x00junk")
+    export = load_export(tmp_path)
+    assert not export.has("Contracts")
+    assert any("Contracts.csv" in p and "binary" in p for p in export.problems)
+
+
+def test_empty_file(tmp_path):
+    write(tmp_path, "Contracts.csv", "")
+    export = load_export(tmp_path)
+    assert not export.has("Contracts")
+    assert any("Contracts.csv" in p and "empty" in p for p in export.problems)
+
+
+def test_missing_required_column_rejects_every_row_with_reason(tmp_path):
+    write(tmp_path, "Contracts.csv", "id,contractName,contractType,status\n1,A,1,1\n2,B,1,1\n")
+    export = load_export(tmp_path)
+    assert not export.has("Contracts")
+    led = export.ledger.set_index("entity").loc["Contracts"]
+    assert (led["read"], led["loaded"], led["rejected"]) == (2, 0, 2)
+    assert set(export.rejects["column"]) == {"companyID"}
+    assert any("companyID" in p for p in export.problems)
+
+
+def test_non_numeric_id_and_unparseable_date_name_file_row_and_column(tmp_path):
+    write(tmp_path, "Contracts.csv", "id,companyID,contractType,status,startDate\n1,1,1,1,2024-01-01\n"
+          "abc,1,1,1,2024-01-01\n3,1,1,1,2024-99-01\n4,1,1,1,2024-01-02\n")
+    export = load_export(tmp_path)
+    assert list(export.tables["Contracts"]["id"]) == [1, 4]
+    rej = export.rejects.set_index("row")
+    assert rej.loc[3, "column"] == "id" and "abc" in rej.loc[3, "reason"]
+    assert rej.loc[4, "column"] == "startDate" and "2024-99-01" in rej.loc[4, "reason"]
+    assert set(rej["file"]) == {"Contracts.csv"}
+
+
+def test_duplicate_ids_and_ragged_rows_are_rejected_not_lost(tmp_path):
+    write(tmp_path, "Contracts.csv", "id,companyID,contractType,status\n1,1,1,1\n1,1,3,1\n2,1,1,1,extra,fields\n3,1,1,1\n")
+    export = load_export(tmp_path)
+    led = export.ledger.set_index("entity").loc["Contracts"]
+    assert led["read"] == 4 and led["loaded"] == 2 and led["rejected"] == 2
+    assert any("duplicate" in r for r in export.rejects["reason"])
+
+
+def test_nothing_usable_gives_an_empty_export_not_an_exception(tmp_path):
+    write(tmp_path, "notes.txt", "hello")
+    export = load_export(tmp_path)
+    assert export.tables == {} and export.ledger.empty
+
+
+def test_missing_folder_raises():
+    with pytest.raises(FileNotFoundError):
+        load_export("/nonexistent/export/folder")
+
+
+def test_captured_sheets_load_with_yes_no_and_dates(tmp_path):
+    write(tmp_path, "client.yaml", "date_format: dd/MM/yyyy\n")
+    write(tmp_path, "WorkflowRules.csv",
+          "Rule Name,Area Tab,Entity,Active,Description,Events,Conditions,Actions,Notification Template,Notify,"
+          "Time Offset,Last Triggered,Last Modified,Audit Flags\n"
+          "Critical ticket,Service Desk,Ticket,Yes,,Created|Edited,Priority = Critical,Set Queue Level I,,,,"
+          "13/01/2025,02/01/2024,Has not triggered recently\n")
+    write(tmp_path, "NotificationTemplates.csv", "template_name,area_tab,event,active,recipients,subject,last_modified\n"
+          "Ticket Created,Service Desk,Created,True,client,We got your ticket,2024-01-05\n")
+    export = load_export(tmp_path)
+    w = export.tables["WorkflowRules"].iloc[0]
+    assert w["rule_name"] == "Critical ticket" and bool(w["active"]) is True
+    assert w["last_triggered"] == pd.Timestamp("2025-01-13") and w["last_modified"] == pd.Timestamp("2024-01-02")
+    assert export.tables["NotificationTemplates"].iloc[0]["recipients"] == "client"
+
+
+def test_bad_client_yaml_is_a_problem_not_a_crash(tmp_path):
+    write(tmp_path, "client.yaml", "name: [unclosed\n")
+    write(tmp_path, "Companies.json", {"items": COMPANIES})
+    export = load_export(tmp_path)
+    assert export.client == {} and any("client.yaml" in p for p in export.problems)
+
+
+# ------------------------------------------------------------------------------------------ the ledger
+
+cell = st.one_of(st.integers(-5, 10**6).map(str), st.text(st.characters(exclude_categories=("Cs", "Cc")), max_size=6), st.just(""), st.just("2024-02-30"),
+                 st.just("13/01/2022"), st.just("$1,000.00"), st.sampled_from(["Active", "Inactive", "Retainer", "7"]))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.tuples(cell, cell, cell, cell, cell), min_size=0, max_size=25))
+def test_ledger_always_balances(tmp_path_factory, rows):
+    folder = tmp_path_factory.mktemp("ledger")
+    df = pd.DataFrame(rows, columns=["id", "companyID", "contractType", "status", "startDate"])
+    (folder / "Contracts.csv").write_text(df.to_csv(index=False), encoding="utf-8")
+    export = load_export(folder)
+    for _, led in export.ledger.iterrows():
+        assert led["read"] == led["loaded"] + led["rejected"]
+        assert led["rejected"] == (export.rejects["entity"] == led["entity"]).sum()
+        assert led["read"] == len(rows)
+    if export.has("Contracts"):
+        assert len(export.tables["Contracts"]) == export.ledger.iloc[0]["loaded"]
