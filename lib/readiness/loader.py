@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,6 +45,7 @@ class Export:
     rejects: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REJECT_COLUMNS))
     problems: list[str] = field(default_factory=list)
     picklists: dict = field(default_factory=dict)  # (entity, field) -> {code: label} from fields/*.json and labels seen
+    timings: dict = field(default_factory=dict)  # stage -> seconds spent loading (read, type, validate)
 
     def has(self, entity: str) -> bool:
         """True when the entity's file was present and readable (it may hold zero rows)."""
@@ -357,6 +359,13 @@ class _Ctx:
     picklists: dict
     problems: list[str]
     names: dict  # entity -> {folded name: id or -1 when ambiguous}
+    timings: dict = field(default_factory=dict)
+
+    def clock(self, stage: str, since: float) -> float:
+        """Add the seconds since `since` to `stage`; returns now."""
+        now = time.perf_counter()
+        self.timings[stage] = self.timings.get(stage, 0.0) + now - since
+        return now
 
 
 def _picklist(entity: str, fld: str, s: pd.Series, ctx: _Ctx) -> tuple[pd.Series, pd.Series, pd.Series]:
@@ -504,9 +513,11 @@ def load_entity(path: Path, entity: str, ctx: _Ctx | None = None) -> tuple[pd.Da
     name = path.name
     ledger = {"entity": entity, "file": name, "read": 0, "loaded": 0, "rejected": 0}
     empty_rejects = pd.DataFrame(columns=REJECT_COLUMNS)
+    t0 = time.perf_counter()
     try:
         _check_text_file(path)
         raw, rows, malformed = _read_json(path) if path.suffix.lower() in (".json", ".jsonl") else _read_csv(path)
+        t0 = ctx.clock("read", t0)
     except FileProblem as exc:
         ctx.problems.append(str(exc))
         return None, ledger, empty_rejects
@@ -540,7 +551,9 @@ def load_entity(path: Path, entity: str, ctx: _Ctx | None = None) -> tuple[pd.Da
         rej.append(pd.DataFrame({"entity": entity, "file": name, "row": typed.index[bad], "column": bad_col[bad].values,
                                  "value": _cell_values(raw, bad_col[bad]), "reason": bad_reason[bad].values}))
     typed = typed[~bad]
+    t0 = ctx.clock("type", t0)
     schema_fail = _validate(entity, typed)
+    t0 = ctx.clock("validate", t0)
     if len(schema_fail):
         first = schema_fail.drop_duplicates("index")
         rej.append(pd.DataFrame({"entity": entity, "file": name, "row": first["index"].values,
@@ -666,7 +679,7 @@ def load_export(path: str | Path, date_format: str | None = None) -> Export:
                 ctx.names[entity] = ids.to_dict()
     ledger = pd.DataFrame(ledger_rows, columns=LEDGER_COLUMNS)
     rejects_df = pd.concat(rejects, ignore_index=True) if rejects else pd.DataFrame(columns=REJECT_COLUMNS)
-    return Export(folder, tables, client, ledger, rejects_df, problems, ctx.picklists)
+    return Export(folder, tables, client, ledger, rejects_df, problems, ctx.picklists, ctx.timings)
 
 
 def ledger_summary(export: Export) -> dict[str, dict[str, int]]:
