@@ -260,3 +260,11 @@ def test_ledger_always_balances(tmp_path_factory, rows):
         assert led["read"] == len(rows)
     if export.has("Contracts"):
         assert len(export.tables["Contracts"]) == export.ledger.iloc[0]["loaded"]
+
+
+def test_default_as_of_ignores_forward_looking_dates(tmp_path):
+    write(tmp_path, "Contracts.csv", "id,companyID,contractType,status,startDate,endDate,lastModifiedDateTime\n"
+          "1,1,7,1,2024-01-01,2028-05-31,2025-06-29T10:00:00Z\n2,1,7,1,2024-01-01,9999-12-31,2025-06-30T08:00:00Z\n")
+    assert load_export(tmp_path).newest_date() == pd.Timestamp("2025-06-30")
+    write(tmp_path, "client.yaml", "export_date: 2025-07-01\n")
+    assert load_export(tmp_path).newest_date() == pd.Timestamp("2025-07-01")

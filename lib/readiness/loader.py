@@ -67,15 +67,28 @@ class Export:
             return str(code)
 
     def newest_date(self) -> pd.Timestamp | None:
-        """Newest real date in any table (open-ended 9999 dates ignored): the default as-of."""
+        """The default as-of: client.yaml `export_date`, else the newest date on which something happened.
+
+        Only record-history columns count (created, modified, worked, sent, posted, completed, triggered ...):
+        end, due and expiry dates look forward and would move "today" into the future.
+        """
+        if self.client.get("export_date"):
+            stamp = pd.to_datetime(str(self.client["export_date"]), errors="coerce")
+            if pd.notna(stamp):
+                return pd.Timestamp(stamp).normalize()
         newest = None
         for df in self.tables.values():
             for col in df.columns:
-                if pd.api.types.is_datetime64_any_dtype(df[col]):
-                    s = df[col][df[col].dt.year < 9000]
-                    if len(s) and pd.notna(s.max()) and (newest is None or s.max() > newest):
-                        newest = s.max()
+                if not (_HISTORY_DATE.search(col) and pd.api.types.is_datetime64_any_dtype(df[col])):
+                    continue
+                top = df[col][df[col].dt.year < 9000].max()
+                if pd.notna(top) and (newest is None or top > newest):
+                    newest = top
         return None if newest is None else pd.Timestamp(newest).normalize()
+
+
+_HISTORY_DATE = re.compile(r"(?i)(create|modif|activity|worked|sent|posted|itemdate|completed|resolveddatetime|"
+                           r"invoicedate|triggered|purchased|approve|^last)")
 
 
 class FileProblem(Exception):

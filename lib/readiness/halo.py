@@ -1,0 +1,166 @@
+"""HaloPSA counterparts of Autotask concepts, as data: contract type targets and verdicts, native
+integrations, and what each kind of workflow rule is rebuilt as.
+
+Verdicts: direct (maps with re-keying only), rethink (maps to a different HaloPSA structure),
+manual (no HaloPSA equivalent: decide case by case), retire (inactive: not migrated).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from readiness.entities import fold  # case, space and punctuation folding shared with the loader
+
+VERDICTS = ("direct", "rethink", "manual", "retire")
+
+# Contracts.contractType code -> (label, HaloPSA target, verdict).
+CONTRACT_TYPES: dict[int, tuple[str, str, str]] = {
+    1: ("Time & Materials", "Pay-as-you-go with charge rates", "direct"),
+    3: ("Fixed Price", "Project with valued milestones", "rethink"),
+    4: ("Block Hours", "Pre-pay hours", "rethink"),
+    6: ("Retainer", "Pre-pay by amount", "direct"),
+    7: ("Recurring Service", "Agreement + billing rules + recurring invoice lines", "rethink"),
+    8: ("Per Ticket", "No HaloPSA equivalent: fixed-price tickets or pre-pay amount", "manual"),
+}
+UNKNOWN_TYPE_TARGET = "Unknown contract type: map by hand"
+RETIRE_TARGET = "Retire: inactive contract, keep its history in the Autotask archive"
+CONTRACT_INACTIVE = 0  # Contracts.status code for Inactive
+
+
+def contract_type_table() -> pd.DataFrame:
+    """The contract type map as a table: contract_type (code), contract_type_label, halo_target, verdict."""
+    return pd.DataFrame(
+        [(code, *row) for code, row in CONTRACT_TYPES.items()],
+        columns=["contract_type", "contract_type_label", "halo_target", "verdict"],
+    ).astype({"contract_type": "Int64", "contract_type_label": "string", "halo_target": "string",
+              "verdict": "string"})
+
+
+def contract_targets(contracts: pd.DataFrame) -> pd.DataFrame:
+    """HaloPSA target and verdict for every row of a Contracts table (same order, same length).
+
+    Returns contract_id, contract_type_label, halo_target, verdict. An Inactive contract (status 0) is
+    `retire` whatever its type; an unknown type code is `manual`.
+    """
+    code = contracts["contractType"].astype("Int64") if "contractType" in contracts.columns else \
+        pd.Series(pd.NA, index=contracts.index, dtype="Int64")
+    table = contract_type_table().set_index("contract_type")
+    label = code.map(table["contract_type_label"]).astype("string")
+    target = code.map(table["halo_target"]).astype("string")
+    verdict = code.map(table["verdict"]).astype("string")
+    unknown = label.isna()
+    label = label.where(~unknown, "Type " + code.astype("string").fillna("unknown"))
+    target = target.where(~unknown, UNKNOWN_TYPE_TARGET)
+    verdict = verdict.where(~unknown, "manual")
+    if "status" in contracts.columns:
+        inactive = contracts["status"].astype("Int64").eq(CONTRACT_INACTIVE).fillna(False).astype(bool)
+        target = target.where(~inactive, RETIRE_TARGET)
+        verdict = verdict.where(~inactive, "retire")
+    return pd.DataFrame({
+        "contract_id": contracts["id"].astype("Int64").to_numpy(),
+        "contract_type_label": label.to_numpy(),
+        "halo_target": target.to_numpy(),
+        "verdict": verdict.to_numpy(),
+    }).astype({"contract_type_label": "string", "halo_target": "string", "verdict": "string"})
+
+
+# HaloPSA's integration for each tool, under every common spelling of the tool's name (halopsa-model.md §5, §2b).
+# Bare vendor names that cover several products ("Datto", "Kaseya", "Sage") are left out on purpose: they
+# stay unmatched so a person confirms which product is meant.
+_INTEGRATIONS: dict[str, tuple[str, ...]] = {
+    "Datto RMM integration": ("Datto RMM", "Autotask Endpoint Management", "AEM"),
+    "NinjaOne integration": ("NinjaOne", "NinjaRMM", "Ninja RMM", "Ninja"),
+    "N-able N-central integration": ("N-able N-central", "N-central", "SolarWinds N-central"),
+    "N-able N-sight integration": ("N-able N-sight", "N-sight", "N-able RMM", "SolarWinds RMM", "N-sight RMM"),
+    "ConnectWise Automate integration": ("ConnectWise Automate", "CW Automate", "LabTech", "Automate"),
+    "Kaseya VSA integration": ("Kaseya VSA", "VSA", "Kaseya VSA 10", "VSA X"),
+    "Atera integration": ("Atera",),
+    "Syncro integration": ("Syncro", "SyncroMSP"),
+    "ConnectWise RMM integration": ("ConnectWise RMM", "CW RMM", "ConnectWise Continuum", "Continuum"),
+    "Addigy integration": ("Addigy",),
+    "Auvik integration": ("Auvik",),
+    "Liongard integration": ("Liongard",),
+    "Xero integration": ("Xero",),
+    "QuickBooks Online integration": ("QuickBooks Online", "QBO", "QuickBooks", "Intuit QuickBooks"),
+    "QuickBooks Desktop via Halo Accounts Integrator": ("QuickBooks Desktop", "QBD"),
+    "Sage 50 via Halo Accounts Integrator": ("Sage 50", "Sage50", "Sage 50 Accounts", "Sage 50cloud"),
+    "IT Glue integration": ("IT Glue", "ITGlue"),
+    "Hudu's HaloPSA integration (built by Hudu)": ("Hudu",),
+    "Pax8 integration": ("Pax8",),
+    "Giacom integration": ("Giacom", "Inty", "Giacom Cloud Market"),
+    "Microsoft CSP integration": ("Microsoft CSP", "CSP", "Microsoft Partner Center", "Partner Center",
+                                  "Microsoft 365 CSP"),
+    "Ingram Micro integrator module": ("Ingram Micro", "Ingram", "Ingram Micro Cloud"),
+    "TD Synnex integrator module": ("TD Synnex", "TD SYNNEX StreamOne", "Synnex", "Tech Data", "TechData"),
+    "Sherweb integrator module": ("Sherweb",),
+    "Rhipe integrator module": ("Rhipe",),
+    "Dicker Data integrator module": ("Dicker Data",),
+    "Westcoast Cloud integrator module": ("Westcoast Cloud", "Westcoast"),
+    "ALSO integrator module": ("ALSO", "ALSO Cloud Marketplace"),
+    "ArrowSphere integrator module": ("ArrowSphere",),
+    "Backup Radar integration": ("Backup Radar", "BackupRadar"),
+    "Huntress HaloPSA billing sync (built by Huntress)": ("Huntress",),
+    "INFIMA HaloPSA integration (built by INFIMA)": ("INFIMA",),
+}
+NATIVE_INTEGRATIONS: dict[str, str] = {fold(alias): halo for halo, aliases in _INTEGRATIONS.items()
+                                       for alias in aliases}
+
+
+def native_integrations(names: pd.Series) -> pd.Series:
+    """HaloPSA integration for each tool name (missing where none is known), matched after folding."""
+    keys = names.astype("string").str.lower().str.replace(r"[^a-z0-9]", "", regex=True)  # fold(), vectorised
+    return keys.map(NATIVE_INTEGRATIONS).astype("string")
+
+
+# Workflow rule -> what it is rebuilt as in HaloPSA (halopsa-model.md §3), checked in this order: the first
+# kind whose test matches decides. Time-based rules come first because their field updates and e-mails
+# ride on the SLA timers in HaloPSA.
+REBUILD_SLA = "SLA + Notification"
+REBUILD_WORKFLOW = "Workflow / Runbook"
+REBUILD_TICKET_RULE = "Ticket Rule"
+REBUILD_NOTIFICATION = "Notification + Email Template"
+WORKFLOW_REBUILD = pd.DataFrame([
+    (REBUILD_SLA, "time offset set, or escalation / due-date / no-activity wording",
+     "SLA response and resolution targets with warning notifications; ticket rules on existing tickets"),
+    (REBUILD_WORKFLOW, "creates to-dos, tickets, notes or tasks, or calls out (webhook, extension)",
+     "Workflow stage actions, to-do lists and Runbooks"),
+    (REBUILD_TICKET_RULE, "updates fields (assign queue or resource, set priority, status, SLA)",
+     "Ticket Rules: criteria -> outcomes, in precedence order"),
+    (REBUILD_NOTIFICATION, "only sends e-mail notifications",
+     "Notifications on events plus an Email Template"),
+], columns=["rebuild_as", "when", "halo_counterpart"])
+
+_TIME_WORDS = (r"escalat|overdue|due date|due time|duedate|no activity|not updated|has not been|timeframe"
+               r"|before due|after due")
+_CREATE_WORDS = (r"to-?do|create (?:a |new )?(?:ticket|note|task|to-?do|project|opportunity)|add (?:a )?note|checklist"
+                 r"|webhook|callout")
+_UPDATE_WORDS = r"\bset\b|assign|update|change|move to|\bclear\b"
+_NOTIFY_WORDS = r"notif|e-?mail|send"
+
+
+def workflow_rebuild_as(rules: pd.DataFrame) -> pd.Series:
+    """What each WorkflowRules row is rebuilt as in HaloPSA (one of WORKFLOW_REBUILD.rebuild_as).
+
+    Decided from time_offset, events and actions text, then notification_template / notify; rows with no
+    evidence default to a Ticket Rule (the most common Autotask rule: field updates on create/edit).
+    """
+    def txt(name):
+        if name not in rules.columns:
+            return pd.Series("", index=rules.index, dtype="string")
+        return rules[name].astype("string").fillna("").str.casefold()
+
+    offset, events, actions = txt("time_offset"), txt("events"), txt("actions")
+    notify = txt("notification_template") + " " + txt("notify")
+    timed = offset.str.strip().ne("") & ~offset.str.strip().isin(["0", "none", "no", "-"])
+    timed |= (events + " " + actions).str.contains(_TIME_WORDS, regex=True)
+    creates = actions.str.contains(_CREATE_WORDS, regex=True)
+    updates = actions.str.contains(_UPDATE_WORDS, regex=True)
+    notifies = actions.str.contains(_NOTIFY_WORDS, regex=True) | notify.str.strip().ne("")
+    kind = np.select(
+        [timed.fillna(False).to_numpy(bool), creates.fillna(False).to_numpy(bool),
+         updates.fillna(False).to_numpy(bool), notifies.fillna(False).to_numpy(bool)],
+        [REBUILD_SLA, REBUILD_WORKFLOW, REBUILD_TICKET_RULE, REBUILD_NOTIFICATION],
+        default=REBUILD_TICKET_RULE,
+    )
+    return pd.Series(kind, index=rules.index, dtype="string")

@@ -1,0 +1,146 @@
+"""Rule metadata, its validation, and the registry of every rule in the catalogue.
+
+A rule is metadata plus one vectorised function ``func(ctx) -> DataFrame``. Metadata is checked when
+the rule is declared, so a bad rule stops the import with a message naming the rule and the field.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+from readiness.entities import ENTITIES
+
+AREAS = ("contracts", "billing", "services", "automations", "notifications", "data_quality", "integrations",
+         "permissions", "tickets")
+SEVERITIES = ("blocker", "high", "medium", "low", "info")
+STATUSES = ("FAIL", "REVIEW", "PASS", "ERROR")
+RULE_STATUSES = ("FAIL", "REVIEW", "PASS")  # what a rule may return; ERROR is the engine's
+
+# DESIGN's finding entity types, plus the singular name of every entity the loader knows (a child row
+# such as a TimeEntry can be the subject of a data-quality finding).
+ENTITY_TYPES = frozenset(
+    {"Contract", "ContractService", "Service", "ServiceBundle", "BillingCode", "Company", "Contact",
+     "ConfigurationItem", "Ticket", "Resource", "WorkflowRule", "NotificationTemplate", "Integration",
+     "SecurityLevel"} | {e.singular for e in ENTITIES.values()}
+)
+KNOWN_ENTITIES = frozenset(ENTITIES)
+
+TITLE_MAX = 150
+TEXT_MAX = 400
+_SNAKE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
+
+
+class RuleDefinitionError(ValueError):
+    """A rule's metadata breaks the catalogue's rules (raised at import)."""
+
+
+class CannotJudge(Exception):
+    """Raised inside a rule when the export lacks what it needs (a table or column): coverage, not an error."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One readiness check: metadata plus the vectorised function that judges the export."""
+
+    id: str
+    area: str
+    severity: str
+    title: str
+    impact: str
+    remediation: str
+    entity_type: str
+    func: Callable
+    requires: tuple[str, ...] = ()
+    params: dict = field(default_factory=dict)
+    weight: float = 1.0
+    edge_case: bool = False
+
+    def __post_init__(self):
+        problems = validate(self)
+        if problems:
+            raise RuleDefinitionError(f"rule {self.id!r}: " + "; ".join(problems))
+
+
+def validate(r: Rule) -> list[str]:
+    """Every way `r` breaks the metadata contract, as short sentences ([] when valid)."""
+    p = []
+    if not isinstance(r.id, str) or not _SNAKE.match(r.id):
+        p.append("id must be snake_case (lowercase letters, digits, single underscores)")
+    if not callable(r.func):
+        p.append("func must be callable")
+    else:
+        if getattr(r.func, "__name__", None) != r.id:
+            p.append(f"function name {getattr(r.func, '__name__', None)!r} must equal the rule id")
+        try:
+            if len(inspect.signature(r.func).parameters) != 1:
+                p.append("func must take exactly one argument (the rule context)")
+        except (TypeError, ValueError):
+            pass
+    if r.area not in AREAS:
+        p.append(f"area {r.area!r} is not one of {', '.join(AREAS)}")
+    if r.severity not in SEVERITIES:
+        p.append(f"severity {r.severity!r} is not one of {', '.join(SEVERITIES)}")
+    if not isinstance(r.title, str) or not r.title.strip():
+        p.append("title is empty")
+    else:
+        if len(r.title) > TITLE_MAX:
+            p.append(f"title is {len(r.title)} chars (max {TITLE_MAX})")
+        if r.title.strip().lower().startswith("ensure"):
+            p.append("title must state the condition found, not start with 'Ensure'")
+    for name in ("impact", "remediation"):
+        text = getattr(r, name)
+        if not isinstance(text, str) or not text.strip():
+            p.append(f"{name} is empty")
+        elif len(text) > TEXT_MAX:
+            p.append(f"{name} is {len(text)} chars (max {TEXT_MAX})")
+    if r.entity_type not in ENTITY_TYPES:
+        p.append(f"entity_type {r.entity_type!r} is not a known finding entity type")
+    if not isinstance(r.requires, tuple):
+        p.append("requires must be a tuple of entity names")
+    else:
+        unknown = [e for e in r.requires if e not in KNOWN_ENTITIES]
+        if unknown:
+            p.append(f"requires unknown entities {unknown}")
+    if not isinstance(r.params, dict):
+        p.append("params must be a dict of name -> default")
+    else:
+        for k, v in r.params.items():
+            if not isinstance(k, str) or not _SNAKE.match(k):
+                p.append(f"param name {k!r} must be snake_case")
+            if v is None:
+                p.append(f"param {k!r} has no default")
+    if isinstance(r.weight, bool) or not isinstance(r.weight, (int, float)) or not r.weight > 0:
+        p.append("weight must be a positive number")
+    if not isinstance(r.edge_case, bool):
+        p.append("edge_case must be True or False")
+    elif r.edge_case and r.entity_type != "Contract":
+        p.append("an edge_case rule must judge Contracts (its hits are listed on the contract map)")
+    return p
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(*, id: str, area: str, severity: str, title: str, impact: str, remediation: str, entity_type: str,
+         requires: tuple[str, ...] = (), params: dict | None = None, weight: float = 1.0, edge_case: bool = False,
+         registry: dict | None = None):
+    """Declare a rule on its function and add it to `registry` (default: the catalogue, RULES).
+
+    Raises RuleDefinitionError for invalid metadata or an id already registered.
+    """
+
+    def wrap(func):
+        r = Rule(id=id, area=area, severity=severity, title=title, impact=impact, remediation=remediation,
+                 entity_type=entity_type, func=func, requires=tuple(requires), params=dict(params or {}),
+                 weight=float(weight), edge_case=edge_case)
+        target = RULES if registry is None else registry
+        if r.id in target:
+            raise RuleDefinitionError(f"rule {r.id!r}: id already registered")
+        target[r.id] = r
+        func.rule = r
+        return func
+
+    return wrap

@@ -1,0 +1,243 @@
+"""Data quality rules: values that break HaloPSA's import matching, and references to rows not exported."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from readiness.entities import singular
+from readiness.rules.base import CannotJudge, rule
+from readiness.rules.frames import (blank, col, concat, flag, fold_space, group_join, ids, is_active, judged, named,
+                                    result)
+
+EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s.]+$"  # one @, a dotted domain, no spaces: what HaloPSA user matching needs
+
+
+def _contact_names(c: pd.DataFrame) -> pd.Series:
+    """ "Contact 'First Last' (id 9)"."""
+    full = (col(c, "firstName", "string").astype("string").fillna("") + " "
+            + col(c, "lastName", "string").astype("string").fillna("")).str.strip()
+    return named("Contact", full.where(full.ne(""), pd.NA), c["id"])
+
+
+def _active_contacts(ctx) -> pd.DataFrame:
+    """Contacts not explicitly inactive."""
+    c = ctx.t("Contacts")
+    return c[is_active(c)]
+
+
+@rule(
+    id="company_duplicate_name", area="data_quality", severity="high", entity_type="Company",
+    title="Active customer's name collides with another active customer once case and spaces are ignored",
+    impact="HaloPSA's client import matches on name: colliding names merge two clients into one, mixing their "
+           "users, assets, tickets and billing.",
+    remediation="Rename or merge the companies in Autotask (and in the RMM, accounting and documentation tools) "
+                "before the HaloPSA client import.",
+    requires=("Companies",),
+)
+def company_duplicate_name(ctx):
+    """Active customers (isActive, companyType 1) whose companyName matches after case/space folding: FAIL
+    each; unique: PASS."""
+    c = ctx.active_customers()
+    key = fold_space(col(c, "companyName", "string"))
+    c, key = c[~blank(key)], key[~blank(key)]
+    dup = flag(key.duplicated(keep=False))
+    others = group_join(key, c["id"].astype("Int64").astype("string"))
+    name = named("Company", c["companyName"], c["id"])
+    return judged(c["id"], dup, "FAIL",
+                  name + " has the same name as another active customer (ids " + others + ")",
+                  name + " has a unique name", c["id"])
+
+
+@rule(
+    id="contact_missing_email", area="data_quality", severity="medium", entity_type="Contact",
+    title="Active contact has no email address",
+    impact="HaloPSA matches users by email on import and on incoming mail; a contact without one cannot log in "
+           "to the portal, and e-mails from them create new unknown users.",
+    remediation="Add the email address in Autotask before export, or deactivate the contact if they have left.",
+    requires=("Contacts",),
+)
+def contact_missing_email(ctx):
+    """Active contact with a blank emailAddress: REVIEW; with one: PASS."""
+    ctx.need("Contacts", "emailAddress")
+    c = _active_contacts(ctx)
+    hit = blank(c["emailAddress"])
+    return judged(c["id"], hit, "REVIEW",
+                  _contact_names(c) + " has no email address",
+                  _contact_names(c) + " has an email address", c["companyID"])
+
+
+@rule(
+    id="contact_duplicate_email", area="data_quality", severity="high", entity_type="Contact",
+    title="Two or more active contacts share one email address",
+    impact="HaloPSA matches users by email: contacts sharing one address merge on import, and replies land on "
+           "whichever user HaloPSA picks.",
+    remediation="Give each person their own address or deactivate the duplicates in Autotask; shared mailboxes "
+                "become one HaloPSA user.",
+    requires=("Contacts",),
+)
+def contact_duplicate_email(ctx):
+    """Active contacts whose emailAddress matches another's after trimming and case folding: FAIL each;
+    unique: PASS. Contacts without email are judged by contact_missing_email."""
+    ctx.need("Contacts", "emailAddress")
+    c = _active_contacts(ctx)
+    c = c[~blank(c["emailAddress"])]
+    key = c["emailAddress"].astype("string").str.strip().str.casefold()
+    dup = flag(key.duplicated(keep=False))
+    others = group_join(key, c["id"].astype("Int64").astype("string"))
+    return judged(c["id"], dup, "FAIL",
+                  _contact_names(c) + " shares email " + key + " with another active contact (ids " + others + ")",
+                  _contact_names(c) + " has a unique email address", c["companyID"])
+
+
+@rule(
+    id="contact_invalid_email", area="data_quality", severity="medium", entity_type="Contact",
+    title="Active contact's email address is malformed",
+    impact="HaloPSA rejects or mis-matches users whose email is not a valid address, so the user import skips "
+           "them and their incoming e-mails are not linked.",
+    remediation="Correct the address in Autotask (typos, spaces, several addresses in one field) before export.",
+    requires=("Contacts",),
+)
+def contact_invalid_email(ctx):
+    """Active contact whose non-blank emailAddress is not name@domain.tld (no spaces): REVIEW; valid: PASS."""
+    ctx.need("Contacts", "emailAddress")
+    c = _active_contacts(ctx)
+    c = c[~blank(c["emailAddress"])]
+    email = c["emailAddress"].astype("string").str.strip()
+    hit = ~flag(email.str.fullmatch(EMAIL))
+    return judged(c["id"], hit, "REVIEW",
+                  _contact_names(c) + " has a malformed email address '" + email + "'",
+                  _contact_names(c) + " has a well-formed email address", c["companyID"])
+
+
+def _ci_names(ci: pd.DataFrame) -> pd.Series:
+    """ "Configuration item 'title' (id 7)"."""
+    return named("Configuration item", col(ci, "referenceTitle", "string"), ci["id"])
+
+
+@rule(
+    id="configuration_item_missing_serial", area="data_quality", severity="low", entity_type="ConfigurationItem",
+    title="Active configuration item has no serial number",
+    impact="HaloPSA asset imports and RMM syncs usually match assets on serial number; an asset without one is "
+           "duplicated when the RMM integration creates it again.",
+    remediation="Fill the serial from the RMM or vendor portal, or let the HaloPSA RMM integration create the "
+                "asset and skip importing this one.",
+    requires=("ConfigurationItems",),
+)
+def configuration_item_missing_serial(ctx):
+    """Active configuration item with a blank serialNumber: REVIEW; with one: PASS."""
+    ci = ctx.need("ConfigurationItems", "serialNumber")
+    ci = ci[is_active(ci)]
+    hit = blank(ci["serialNumber"])
+    return judged(ci["id"], hit, "REVIEW",
+                  _ci_names(ci) + " has no serial number",
+                  _ci_names(ci) + " has a serial number", ci["companyID"])
+
+
+@rule(
+    id="configuration_item_duplicate_serial", area="data_quality", severity="medium",
+    entity_type="ConfigurationItem",
+    title="Active configuration items share one serial number",
+    impact="When HaloPSA matches assets on serial number, items sharing one (often a placeholder such as "
+           "'To be filled by O.E.M.') merge into one asset and lose their client or history.",
+    remediation="Correct the serials in Autotask, or choose another HaloPSA asset matching field (RMM device id) "
+                "for the import.",
+    requires=("ConfigurationItems",),
+)
+def configuration_item_duplicate_serial(ctx):
+    """Active configuration items whose serialNumber matches another's after trimming and case folding:
+    REVIEW each; unique: PASS. Blank serials are judged by configuration_item_missing_serial."""
+    ci = ctx.need("ConfigurationItems", "serialNumber")
+    ci = ci[is_active(ci) & ~blank(ci["serialNumber"])]
+    key = ci["serialNumber"].astype("string").str.strip().str.casefold()
+    dup = flag(key.duplicated(keep=False))
+    n = key.map(key.value_counts())
+    return judged(ci["id"], dup, "REVIEW",
+                  (_ci_names(ci) + " shares serial '" + ci["serialNumber"].astype("string").str.strip() + "' with "
+                   + (n - 1).astype("string") + " other active item(s)"),
+                  _ci_names(ci) + " has a unique serial", ci["companyID"])
+
+
+# (child entity, foreign key, parent entity): the parent links HaloPSA's import order depends on.
+LINKS = [
+    ("Contacts", "companyID", "Companies"),
+    ("Contracts", "companyID", "Companies"),
+    ("Contracts", "exclusionContractID", "Contracts"),
+    ("Contracts", "contractExclusionSetID", "ContractExclusionSets"),
+    ("ContractServices", "contractID", "Contracts"),
+    ("ContractServices", "serviceID", "Services"),
+    ("ContractServiceUnits", "contractID", "Contracts"),
+    ("ContractServiceUnits", "contractServiceID", "ContractServices"),
+    ("ContractServiceBundles", "contractID", "Contracts"),
+    ("ContractServiceBundles", "serviceBundleID", "ServiceBundles"),
+    ("ContractBlocks", "contractID", "Contracts"),
+    ("ContractBlockHourFactors", "contractID", "Contracts"),
+    ("ContractBlockHourFactors", "roleID", "Roles"),
+    ("ContractRetainers", "contractID", "Contracts"),
+    ("ContractTicketPurchases", "contractID", "Contracts"),
+    ("ContractRates", "contractID", "Contracts"),
+    ("ContractRates", "roleID", "Roles"),
+    ("ContractMilestones", "contractID", "Contracts"),
+    ("ContractCharges", "contractID", "Contracts"),
+    ("ContractBillingRules", "contractID", "Contracts"),
+    ("ContractBillingRules", "productID", "Products"),
+    ("ContractExclusionRoles", "contractID", "Contracts"),
+    ("ContractExclusionRoles", "roleID", "Roles"),
+    ("ContractExclusionBillingCodes", "contractID", "Contracts"),
+    ("ContractExclusionBillingCodes", "billingCodeID", "BillingCodes"),
+    ("ContractExclusionSetExcludedRoles", "contractExclusionSetID", "ContractExclusionSets"),
+    ("ContractExclusionSetExcludedRoles", "excludedRoleID", "Roles"),
+    ("ContractExclusionSetExcludedWorkTypes", "contractExclusionSetID", "ContractExclusionSets"),
+    ("ContractExclusionSetExcludedWorkTypes", "excludedWorkTypeID", "BillingCodes"),
+    ("ServiceBundleServices", "serviceBundleID", "ServiceBundles"),
+    ("ServiceBundleServices", "serviceID", "Services"),
+    ("ConfigurationItems", "companyID", "Companies"),
+    ("Tickets", "companyID", "Companies"),
+    ("Tickets", "contractID", "Contracts"),
+    ("Tickets", "assignedResourceID", "Resources"),
+    ("TimeEntries", "ticketID", "Tickets"),
+    ("TimeEntries", "resourceID", "Resources"),
+    ("Invoices", "companyID", "Companies"),
+]
+
+
+@rule(
+    id="orphan_reference", area="data_quality", severity="high", entity_type="Contact",
+    title="Row points at a parent record that is not in the export",
+    impact="HaloPSA imports parents first (clients, then users, assets, tickets, actions); a row whose parent "
+           "is missing is rejected or lands on the wrong client.",
+    remediation="Re-export the missing parent rows (or the complete entity) from Autotask, or drop the orphaned "
+                "rows deliberately before the HaloPSA import.",
+)
+def orphan_reference(ctx):
+    """For each parent link with both tables exported: a child row whose foreign key is set but not among
+    the parent's ids: FAIL (entity type = the child's). Only failures are listed: clean links would add a
+    row per ticket and time entry."""
+    frames, checked = [], 0
+    for child, fk, parent in LINKS:  # a fixed list of links, each checked vectorised
+        if not (ctx.has(child) and ctx.has(parent)) or fk not in ctx.t(child).columns:
+            continue
+        checked += 1
+        d = ctx.t(child)
+        key = d[fk].astype("Int64")
+        bad = flag(key.notna() & ~key.isin(ctx.t(parent)["id"].astype("Int64")))
+        if not bad.any():
+            continue
+        d, key = d[bad], key[bad]
+        reason = (singular(child) + " " + ids(d["id"]) + " points at " + singular(parent) + " " + ids(key)
+                  + f" ({fk}), which is not in the export")
+        company = d["companyID"] if "companyID" in d.columns and fk != "companyID" else None
+        frames.append(result(ids(d["id"]), "FAIL", reason, company, entity_type=singular(child)))
+    if not checked:
+        raise CannotJudge("no child table was exported together with its parent table")
+    out = concat(frames)
+    if not len(out):
+        return out
+    # One finding per child row: several broken links on the same row are reported together.
+    key = out["entity_type"].astype("string") + ":" + out["entity_id"].astype("string")
+    dup = flag(key.duplicated(keep=False))
+    if dup.any():
+        merged = out[dup].groupby(key[dup], sort=False).agg(
+            entity_id=("entity_id", "first"), status=("status", "first"), reason=("reason", "; ".join),
+            company_id=("company_id", "first"), severity=("severity", "first"), entity_type=("entity_type", "first"))
+        out = pd.concat([out[~dup], merged.reset_index(drop=True)], ignore_index=True)
+    return out

@@ -1,0 +1,161 @@
+"""Small vectorised helpers the rules share: masks that treat missing values as unknown, text folding,
+entity labels for reason sentences, and the frame a rule returns."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+RESULT_COLUMNS = ["entity_id", "status", "reason", "company_id", "severity", "entity_type"]
+
+
+def flag(mask) -> pd.Series:
+    """A plain bool mask: missing (unknown) counts as False, so unknowns are never flagged."""
+    return pd.Series(mask).fillna(False).astype(bool)
+
+
+def col(df: pd.DataFrame, name: str, dtype: str | None = None) -> pd.Series:
+    """Column `name`, or an all-missing column of `dtype` when the export did not carry it."""
+    if name in df.columns:
+        return df[name]
+    return pd.Series(pd.NA, index=df.index, dtype=dtype or "object")
+
+
+def is_active(df: pd.DataFrame, name: str = "isActive") -> pd.Series:
+    """True unless the row is explicitly inactive (missing column or value = active, i.e. not excluded)."""
+    if name not in df.columns:
+        return pd.Series(True, index=df.index)
+    return ~flag(df[name].eq(False))
+
+
+def is_inactive(df: pd.DataFrame, name: str = "isActive") -> pd.Series:
+    """True only where the row is explicitly inactive (missing counts as not inactive)."""
+    if name not in df.columns:
+        return pd.Series(False, index=df.index)
+    return flag(df[name].eq(False))
+
+
+def text(s: pd.Series, default: str = "?") -> pd.Series:
+    """`s` as string dtype with missing values replaced by `default`."""
+    return s.astype("string").fillna(default)
+
+
+def blank(s: pd.Series) -> pd.Series:
+    """True where a text value is missing or only whitespace."""
+    t = s.astype("string")
+    return flag(t.isna() | t.str.strip().eq(""))
+
+
+def ids(s: pd.Series) -> pd.Series:
+    """Ids as strings ("123"), missing as "?"."""
+    return s.astype("Int64").astype("string").fillna("?")
+
+
+def named(kind: str, name: pd.Series, id_: pd.Series | None = None) -> pd.Series:
+    """Reason prefix naming each entity: "Contract 'Acme Managed' (id 12)" or "Workflow rule 'X'"."""
+    out = kind + " '" + text(name) + "'"
+    if id_ is not None:
+        out = out + " (id " + ids(id_) + ")"
+    return out
+
+
+def num(s: pd.Series) -> pd.Series:
+    """Numbers as short strings for reasons: 2 decimals at most, no trailing zeros ("12.5", "3")."""
+    t = pd.to_numeric(s, errors="coerce").astype("Float64").round(2).astype("string")
+    return t.str.replace(r"\.0+$", "", regex=True).str.replace(r"(\.\d*?)0+$", r"\1", regex=True).fillna("?")
+
+
+def day(s: pd.Series) -> pd.Series:
+    """Dates as YYYY-MM-DD for reasons ("never" when missing)."""
+    return s.dt.strftime("%Y-%m-%d").astype("string").fillna("never")
+
+
+def fold_space(s: pd.Series) -> pd.Series:
+    """Case and whitespace folded text ("  ACME  Ltd " -> "acmeltd"); missing stays missing."""
+    return s.astype("string").str.casefold().str.replace(r"\s+", "", regex=True)
+
+
+def norm_list(s: pd.Series) -> pd.Series:
+    """A `|`-separated list normalised for comparison: items case/space folded, blanks dropped, sorted.
+
+    Items are exploded to one row each so the folding is vectorised; only the rejoin runs per list.
+    """
+    base = s.astype("string").fillna("").reset_index(drop=True)
+    items = base.str.split("|").explode().astype("string")
+    items = items.str.casefold().str.replace(r"\s+", " ", regex=True).str.strip()
+    items = items[items.ne("").fillna(False)]
+    frame = pd.DataFrame({"pos": items.index.to_numpy(), "item": items.to_numpy()}).sort_values(["pos", "item"])
+    joined = frame.groupby("pos")["item"].agg("|".join).reindex(range(len(base))).fillna("")
+    return pd.Series(joined.to_numpy(), index=s.index, dtype="string")
+
+
+def result(entity_id, status, reason, company_id=None, severity=None, entity_type=None) -> pd.DataFrame:
+    """The frame a rule returns: one row per judged entity (status FAIL, REVIEW or PASS).
+
+    Scalars broadcast against the Series arguments; `severity` and `entity_type` override the rule's per row.
+    """
+    frame = pd.DataFrame({"entity_id": entity_id})
+    n = len(frame)
+    idx = frame.index
+    cols = {"status": status, "reason": reason, "company_id": company_id, "severity": severity,
+            "entity_type": entity_type}
+    for name, value in cols.items():
+        if isinstance(value, pd.Series):
+            if len(value) != n:
+                raise ValueError(f"result column {name!r} has {len(value)} values for {n} entities")
+            frame[name] = value.to_numpy()  # positional: every argument is derived from the same frame
+        else:
+            frame[name] = pd.Series([value] * n, index=idx, dtype="object") if value is not None else pd.NA
+    return frame.reset_index(drop=True)
+
+
+def judged(entity_id, hit, status: str, flagged, clean, company_id=None, severity=None) -> pd.DataFrame:
+    """One row per entity: `status` (FAIL or REVIEW) with reason `flagged` where `hit`, else PASS with `clean`.
+
+    `hit`, `flagged` and `clean` are aligned on one frame's index; a plain string broadcasts.
+    """
+    hit = flag(hit)
+    reason = _text_like(flagged, hit.index).where(hit, _text_like(clean, hit.index))
+    return result(entity_id, pd.Series(np.where(hit, status, "PASS")), reason, company_id, severity)
+
+
+def _text_like(value, index) -> pd.Series:
+    """`value` as a string Series on `index` (a scalar repeats)."""
+    if isinstance(value, pd.Series):
+        return value.astype("string")
+    return pd.Series(value, index=index, dtype="string")
+
+
+def empty_result() -> pd.DataFrame:
+    """A rule result with no rows."""
+    return pd.DataFrame({c: pd.Series([], dtype="object") for c in RESULT_COLUMNS})
+
+
+def concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Stack rule result frames, tolerating an empty list."""
+    frames = [f for f in frames if f is not None and len(f)]
+    return pd.concat(frames, ignore_index=True) if frames else empty_result()
+
+
+def join_parts(parts: list[pd.Series], sep: str = "; ") -> pd.Series:
+    """Row-wise join of text pieces, skipping empty ones (vectorised: one pass per piece)."""
+    out = parts[0].astype("string").fillna("")
+    for piece in parts[1:]:
+        piece = piece.astype("string").fillna("")
+        glue = out.where(out.eq(""), out + sep)
+        out = out.where(piece.eq(""), glue + piece)
+    return out
+
+
+def contract_names(df: pd.DataFrame) -> pd.Series:
+    """ "Contract 'Name' (id 12)" for each row of a Contracts-shaped frame."""
+    return named("Contract", col(df, "contractName", "string"), df["id"])
+
+
+def group_join(keys: pd.Series, values: pd.Series, sep: str = ", ") -> pd.Series:
+    """Per row: all distinct `values` of the rows sharing its key, sorted and joined (e.g. the ids in a
+    duplicate group). Works on the grouped frame, so the cost is one join per group, not per row."""
+    frame = pd.DataFrame({"k": keys.to_numpy(), "v": values.astype("string").to_numpy()}).dropna()
+    frame = frame.drop_duplicates().sort_values(["k", "v"])
+    joined = frame.groupby("k")["v"].agg(sep.join)
+    return pd.Series(keys.map(joined).astype("string").to_numpy(), index=keys.index, dtype="string")
