@@ -243,9 +243,28 @@ def _canonical(entity: str, header: str) -> str:
     return "".join(parts)
 
 
-def _map_headers(entity: str, columns: list[str]) -> dict[str, str]:
+def _grid_fallback(entity: str, name: str, values: pd.Series | None) -> str:
+    """Undo two habits of Autotask's grid labels: 'Paid' for isPaid and 'Queue' for the queueID picklist."""
+    ent = ENTITIES.get(entity)
+    if ent is None or entity in ents.CAPTURED or not re.fullmatch(r"[a-z][A-Za-z0-9]*", name):
+        return name
+    if name + "ID" in ent.picklists:
+        return name + "ID"
+    if name == "active":
+        return "isActive"
+    if values is not None and ents.field_kind(entity, name) == TEXT and not name.startswith("is") \
+            and name not in ents.BOOL_FIELDS:
+        t = _text(values).dropna().str.lower()
+        if len(t) and t.isin(_TRUE | _FALSE).all() and not t.str.fullmatch(r"[01](\.0)?").all():
+            return "is" + name[0].upper() + name[1:]
+    return name
+
+
+def _map_headers(entity: str, columns: list[str], frame: pd.DataFrame | None = None) -> dict[str, str]:
     """Original header -> field name; when two headers mean the same field the id-looking one wins."""
     wanted = {c: _canonical(entity, str(c)) for c in columns}
+    if frame is not None:
+        wanted = {c: (f if c == f else _grid_fallback(entity, f, frame[c])) for c, f in wanted.items()}
     by_field: dict[str, list[str]] = {}
     for c, f in wanted.items():
         by_field.setdefault(f, []).append(c)
@@ -260,6 +279,9 @@ def _map_headers(entity: str, columns: list[str]) -> dict[str, str]:
 # --------------------------------------------------------------------------------------------- values
 
 def _text(s: pd.Series) -> pd.Series:
+    v = s.dropna() if pd.api.types.is_float_dtype(s) else None
+    if v is not None and (np.isfinite(v) & (v.abs() < 2**53) & (v == v.round())).all():
+        s = s.astype("Int64")  # JSON numbers with gaps arrive as floats: 622850.0 is the id 622850
     out = s.astype("string").str.strip()
     return out.mask(out == "")
 
@@ -354,8 +376,9 @@ def _to_date(s: pd.Series, order: str) -> tuple[pd.Series, pd.Series]:
         y = y.where(y.str.len() != 2, "20" + y)
         hour = p[3].fillna("0").astype(int)
         ampm = p[6].str.lower()
-        hour = hour.where(~((ampm == "pm") & (hour < 12)), hour + 12)
-        hour = hour.where(~((ampm == "am") & (hour == 12)), 0)
+        pm = ((ampm == "pm") & (hour < 12)).fillna(False).astype(bool)  # no am/pm means a 24-hour clock
+        midnight = ((ampm == "am") & (hour == 12)).fillna(False).astype(bool)
+        hour = hour.where(~pm, hour + 12).where(~midnight, 0)
         iso_text = (y.str.zfill(4) + "-" + m.str.zfill(2) + "-" + d.str.zfill(2) + " " + hour.astype(str).str.zfill(2)
                     + ":" + p[4].fillna("00") + ":" + p[5].fillna("00"))
         parsed = pd.to_datetime(iso_text, format="%Y-%m-%d %H:%M:%S", errors="coerce")
@@ -416,7 +439,8 @@ def _name_ref(entity: str, fld: str, s: pd.Series, ctx: _Ctx) -> tuple[pd.Series
     target = ENTITIES[entity].name_refs[fld]
     names = ctx.names.get(target, {})
     t = _text(s)
-    ids = t.map(fold, na_action="ignore").map(names)
+    # an exact name beats a folded one, so "Granite Wines" and "GRANITE  WINES" stay apart when both exist
+    ids = t.map(ctx.names.get(target + ":exact", {})).fillna(t.map(fold, na_action="ignore").map(names))
     reason = pd.Series(pd.NA, index=s.index, dtype="string")
     missing = t.notna() & ids.isna()
     ambiguous = ids == -1
@@ -472,7 +496,8 @@ def _type_frame(entity: str, df: pd.DataFrame, ctx: _Ctx, name: str) -> tuple[pd
             reason = "'" + _text(s).astype(str) + "' is not a date (" + {"DMY": "dd/MM/yyyy", "MDY": "MM/dd/yyyy",
                                                                           "YMD": "yyyy-MM-dd"}[order or "MDY"] + ")"
         else:
-            val, bad = (_text(s) if not pd.api.types.is_numeric_dtype(s) else s), None
+            # text fields are text in every shape (a JSON number in rmmDeviceID stays "12345")
+            val, bad = (_text(s) if kind == TEXT or not pd.api.types.is_numeric_dtype(s) else s), None
         out[c] = val
         if bad is not None and bad.any():
             first = bad & bad_col.isna()
@@ -540,7 +565,8 @@ def load_entity(path: Path, entity: str, ctx: _Ctx | None = None) -> tuple[pd.Da
     rej = [pd.DataFrame([{"entity": entity, "file": name, "row": b["row"], "column": "-", "value": b["value"],
                           "reason": b["reason"]} for b in malformed], columns=REJECT_COLUMNS)] if malformed else []
     ledger["read"] = len(raw) + len(malformed)
-    raw = raw.rename(columns=_map_headers(entity, [str(c) for c in raw.columns]))
+    raw.columns = [str(c) for c in raw.columns]
+    raw = raw.rename(columns=_map_headers(entity, list(raw.columns), raw))
     raw.index = rows
     missing = [c for c in ENTITIES[entity].required if c not in raw.columns]
     if missing:
@@ -690,6 +716,8 @@ def load_export(path: str | Path, date_format: str | None = None) -> Export:
                 ids = ids[~ids.index.duplicated()]
                 ids[ids.index.isin(counts[counts > 1].index)] = -1
                 ctx.names[entity] = ids.to_dict()
+                exact = pd.Series(table["id"].values, index=table[name_col].astype("string").fillna("").str.strip())
+                ctx.names[entity + ":exact"] = exact[~exact.index.duplicated(keep=False)].to_dict()
     ledger = pd.DataFrame(ledger_rows, columns=LEDGER_COLUMNS)
     rejects_df = pd.concat(rejects, ignore_index=True) if rejects else pd.DataFrame(columns=REJECT_COLUMNS)
     return Export(folder, tables, client, ledger, rejects_df, problems, ctx.picklists, ctx.timings)

@@ -1,0 +1,124 @@
+"""Audit cost against the cost of just reading the export: `make bench` (not part of `make test`).
+
+For each size it generates the sample export once (cached under benchmarks/data/), then, in fresh processes on
+the same files:
+  (a) a bare pyarrow read of every CSV file (the floor: what reading the export costs at all),
+  (b) the whole `readiness audit` command,
+  (c) the audit again in-process with a per-stage breakdown (load: read / type / validate, each rule, write).
+Wall time, peak memory (max RSS of the child process) and the ratios are printed as a table and written to
+benchmarks/results/audit-<size>.json.
+
+    python benchmarks/bench_audit.py                 # medium and large
+    python benchmarks/bench_audit.py --sizes medium  # one size
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BARE_READ = """
+import sys, pathlib, pyarrow.csv as c
+rows = 0
+for p in sorted(pathlib.Path(sys.argv[1]).glob('*.csv')):
+    rows += c.read_csv(p).num_rows
+print(rows)
+"""
+STAGES = """
+import json, sys, time, tempfile
+t0 = time.perf_counter()
+from readiness.loader import load_export
+from readiness.rules import run_rules, RULES
+from readiness.audit import run_audit, write_outputs
+t_import = time.perf_counter() - t0
+t0 = time.perf_counter(); export = load_export(sys.argv[1]); t_load = time.perf_counter() - t0
+as_of = export.newest_date()
+rules = {}
+for rid in RULES:
+    t0 = time.perf_counter(); run_rules(export, as_of, only=[rid]); rules[rid] = time.perf_counter() - t0
+t0 = time.perf_counter(); result = run_audit(export); t_audit = time.perf_counter() - t0
+t0 = time.perf_counter(); write_outputs(result, tempfile.mkdtemp()); t_write = time.perf_counter() - t0
+print(json.dumps({"import": t_import, "load": t_load, "load_stages": export.timings, "rules": rules,
+                  "audit_after_load": t_audit, "write": t_write,
+                  "rows": int(export.ledger["read"].sum()), "findings": int(len(result.findings))}))
+"""
+
+
+def run_child(args: list[str]) -> tuple[float, float, str]:
+    """Run a child process; returns wall seconds, its peak RSS in MB, and its stdout."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    t0 = time.perf_counter()
+    proc = subprocess.run(args, capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(args[:3])} failed:\n{proc.stderr[-3000:]}")
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return wall, max(peak, before) / 1024, proc.stdout
+
+
+def disk_mb(folder: Path) -> float:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6
+
+
+def bench(size: str, seed: int, data: Path) -> dict:
+    folder = data / f"{size}-{seed}"
+    generated = None
+    if not (folder / "Contracts.csv").exists():
+        from readiness.synth import generate
+
+        shutil.rmtree(folder, ignore_errors=True)
+        t0 = time.perf_counter()
+        generate(folder, size=size, seed=seed)
+        generated = time.perf_counter() - t0
+    py = sys.executable
+    # Each measurement runs in its own process so peak RSS is that step's alone (RUSAGE_CHILDREN keeps the max
+    # over all children, so the steps run from the smallest expected peak to the largest).
+    read_wall, read_rss, rows = run_child([py, "-c", BARE_READ, str(folder)])
+    with tempfile.TemporaryDirectory() as out:
+        audit_wall, audit_rss, _ = run_child([py, "-m", "readiness.cli", "audit", str(folder), "--out", out])
+    _, _, stages = run_child([py, "-c", STAGES, str(folder)])
+    size_mb = disk_mb(folder)
+    return {"size": size, "seed": seed, "on_disk_mb": round(size_mb, 1), "rows": int(rows.strip()),
+            "generate_s": None if generated is None else round(generated, 1),
+            "bare_read_s": round(read_wall, 2), "bare_read_peak_mb": round(read_rss),
+            "audit_s": round(audit_wall, 2), "audit_peak_mb": round(audit_rss),
+            "audit_over_read": round(audit_wall / read_wall, 2),
+            "audit_peak_over_disk": round(audit_rss / size_mb, 2),
+            "stages": json.loads(stages)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", nargs="+", default=["medium", "large"])
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--data", type=Path, default=HERE / "data")
+    ap.add_argument("--results", type=Path, default=HERE / "results")
+    args = ap.parse_args()
+    args.results.mkdir(parents=True, exist_ok=True)
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    print("| size | on disk MB | rows | bare read s | audit s | audit/read | read peak MB | audit peak MB | peak/disk |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for size in args.sizes:
+        r = bench(size, args.seed, args.data)
+        (args.results / f"audit-{size}.json").write_text(json.dumps(r, indent=2))
+        print(f"| {size} | {r['on_disk_mb']} | {r['rows']:,} | {r['bare_read_s']} | {r['audit_s']} | "
+              f"{r['audit_over_read']} | {r['bare_read_peak_mb']} | {r['audit_peak_mb']} | {r['audit_peak_over_disk']} |")
+        st = r["stages"]
+        slowest = sorted(st["rules"].items(), key=lambda kv: -kv[1])[:5]
+        print(f"  stages: import {st['import']:.2f}s, load {st['load']:.2f}s "
+              f"({', '.join(f'{k} {v:.2f}s' for k, v in st['load_stages'].items())}), "
+              f"rules+score {st['audit_after_load']:.2f}s, write {st['write']:.2f}s; slowest rules: "
+              + ", ".join(f"{k} {v:.2f}s" for k, v in slowest))
+
+
+if __name__ == "__main__":
+    main()
