@@ -278,11 +278,16 @@ def _map_headers(entity: str, columns: list[str], frame: pd.DataFrame | None = N
 
 # --------------------------------------------------------------------------------------------- values
 
-def _text(s: pd.Series) -> pd.Series:
+def _as_string(s: pd.Series) -> pd.Series:
+    """Any column as pandas text, integral floats without their '.0'."""
     v = s.dropna() if pd.api.types.is_float_dtype(s) else None
     if v is not None and (np.isfinite(v) & (v.abs() < 2**53) & (v == v.round())).all():
-        s = s.astype("Int64")  # JSON numbers with gaps arrive as floats: 622850.0 is the id 622850
-    out = s.astype("string").str.strip()
+        s = s.astype("Int64")
+    return s.astype("string")
+
+
+def _text(s: pd.Series) -> pd.Series:
+    out = _as_string(s).str.strip()  # JSON numbers with gaps arrive as floats: 622850.0 is the id 622850
     return out.mask(out == "")
 
 
@@ -406,6 +411,8 @@ class _Ctx:
 
 def _picklist(entity: str, fld: str, s: pd.Series, ctx: _Ctx) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Codes for a picklist column given codes or labels; returns codes, bad mask, reason text."""
+    if pd.api.types.is_integer_dtype(s):  # REST exports hold codes: nothing to look up
+        return s.astype("Int64"), pd.Series(False, index=s.index), None
     t = _text(s)
     num = pd.to_numeric(t, errors="coerce")
     is_code = num.notna() & (num == np.floor(num.fillna(0)))
@@ -474,35 +481,35 @@ def _type_frame(entity: str, df: pd.DataFrame, ctx: _Ctx, name: str) -> tuple[pd
         if not decided:
             ctx.problems.append(f"{name}: dates have no day above 12, so day/month order is ambiguous; read as "
                                 f"MM/dd/yyyy. Set date_format in client.yaml if that is wrong.")
+    date_shape = {"DMY": "dd/MM/yyyy", "MDY": "MM/dd/yyyy", "YMD": "yyyy-MM-dd"}[order or "MDY"]
     for c in df.columns:
         kind = ents.field_kind(entity, c)
         s = df[c]
-        reason = None
+        reason = None  # a Series for the reject list, or a suffix after the quoted value; built only for bad rows
         if kind == ID and ent is not None and c in ent.name_refs and _holds_names(s):
             val, bad, reason = _name_ref(entity, c, s, ctx)
         elif kind == ID:
-            val, bad = _to_int(s)
-            reason = "'" + _text(s).astype(str) + "' is not a whole-number id"
+            (val, bad), reason = _to_int(s), " is not a whole-number id"
         elif kind == PICK:
             val, bad, reason = _picklist(entity, c, s, ctx)
         elif kind == NUM:
-            val, bad = _to_number(s)
-            reason = "'" + _text(s).astype(str) + "' is not a number"
+            (val, bad), reason = _to_number(s), " is not a number"
         elif kind == BOOL:
-            val, bad = _to_bool(s)
-            reason = "'" + _text(s).astype(str) + "' is not yes/no"
+            (val, bad), reason = _to_bool(s), " is not yes/no"
         elif kind == DATE:
-            val, bad = _to_date(s, order or "MDY")
-            reason = "'" + _text(s).astype(str) + "' is not a date (" + {"DMY": "dd/MM/yyyy", "MDY": "MM/dd/yyyy",
-                                                                          "YMD": "yyyy-MM-dd"}[order or "MDY"] + ")"
+            (val, bad), reason = _to_date(s, order or "MDY"), f" is not a date ({date_shape})"
         else:
-            # text fields are text in every shape (a JSON number in rmmDeviceID stays "12345")
-            val, bad = (_text(s) if kind == TEXT or not pd.api.types.is_numeric_dtype(s) else s), None
+            # Text is kept as written (no trimming: only values we parse are cleaned); a JSON number in a text
+            # field such as rmmDeviceID becomes "12345" so every shape gives the same table.
+            val, bad = (s if str(s.dtype) == "string" else _as_string(s)), None
         out[c] = val
         if bad is not None and bad.any():
             first = bad & bad_col.isna()
             bad_col[first] = c
-            bad_reason[first] = reason[first] if isinstance(reason, pd.Series) else reason
+            if isinstance(reason, pd.Series):
+                bad_reason[first] = reason[first]
+            else:
+                bad_reason[first] = "'" + _text(s[first]).astype(str) + "'" + reason
     return pd.DataFrame(out, index=df.index), bad_col, bad_reason
 
 
