@@ -1,0 +1,353 @@
+"""`readiness audit`: load an export, run the rule catalogue, mute, roll up, and write the client's outputs.
+
+Outputs (DESIGN "Output" contract) land in OUT/<client-slug>/: findings.csv, contract_map.csv, checklist.csv
+and summary.json. Each file is written under a temporary name in the same folder and renamed into place, so a
+reader never sees half a file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from readiness import __version__, scoring
+from readiness.checklist import build_checklist, classify_integrations, integration_counts
+from readiness.contract_map import build_contract_map, verdict_counts
+from readiness.effort import effort_counts, estimate_effort
+from readiness.safe import inside, slugify, write_csv
+from readiness.suppress import SuppressionError, Suppressions, applies_to_client, apply_suppressions, load_suppressions
+
+FINDING_COLUMNS = [
+    "finding_id", "rule_id", "area", "severity", "status", "entity_type", "entity_id",
+    "company_id", "company_name", "reason", "remediation", "muted", "mute_reason",
+]
+CONTRACT_MAP_COLUMNS = [
+    "contract_id", "contract_name", "company_id", "company_name", "contract_type",
+    "status", "halo_target", "verdict", "edge_cases",
+]
+CHECKLIST_COLUMNS = ["item", "state", "evidence", "status"]
+OUTPUT_FILES = {
+    "findings": "findings.csv",
+    "contract_map": "contract_map.csv",
+    "checklist": "checklist.csv",
+    "summary": "summary.json",
+}
+
+
+class AuditInputError(ValueError):
+    """Input the audit cannot start from (bad date, missing folder, unusable suppressions file)."""
+
+
+@dataclass
+class AuditResult:
+    """Everything one audit produced; `summary` is summary.json's content."""
+
+    client: str
+    slug: str
+    as_of: pd.Timestamp
+    findings: pd.DataFrame
+    contract_map: pd.DataFrame
+    summary: dict
+    checklist: pd.DataFrame
+    export: object
+    coverage: pd.DataFrame = field(default_factory=pd.DataFrame)
+    effort: dict = field(default_factory=dict)
+
+
+def parse_as_of(value) -> pd.Timestamp | None:
+    """A day Timestamp from a YYYY-MM-DD string, date or Timestamp; None stays None. Raises AuditInputError."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, (pd.Timestamp, dt.datetime, dt.date)):
+        return pd.Timestamp(value).normalize()
+    text = str(value).strip()
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise AuditInputError(f"--as-of must be a date written YYYY-MM-DD, got {value!r}")
+    try:
+        return pd.Timestamp(text)
+    except ValueError as exc:
+        raise AuditInputError(f"--as-of {value!r} is not a real date ({exc})") from exc
+
+
+def _client_name(export, client: str | None) -> str:
+    """--client, else client.yaml name, else the export folder's name, else "client"."""
+    if client and str(client).strip():
+        return str(client).strip()
+    name = (export.client or {}).get("name")
+    if name and str(name).strip():
+        return str(name).strip()
+    path = getattr(export, "path", None)
+    return Path(path).name if path else "client"
+
+
+def _rules_run(export, as_of, params):
+    """Run the catalogue; returns (findings, coverage, RULES). Accepts an engine returning a bare frame."""
+    from readiness.rules import RULES, run_rules
+
+    run = run_rules(export, as_of=as_of, params=params)
+    if isinstance(run, pd.DataFrame):
+        return run, None, RULES
+    return run.findings, getattr(run, "coverage", None), RULES
+
+
+def _normalise_findings(findings: pd.DataFrame) -> pd.DataFrame:
+    """Findings with every contract column present and the contract dtypes (entity_id text, company_id Int64)."""
+    out = findings.copy()
+    for col in FINDING_COLUMNS:
+        if col not in out and col not in ("muted", "mute_reason"):
+            out[col] = pd.Series(pd.NA, index=out.index, dtype="string")
+    out["entity_id"] = out["entity_id"].astype("string")
+    out["company_id"] = pd.to_numeric(out["company_id"], errors="coerce").astype("Int64")
+    missing_id = out["finding_id"].isna()
+    if missing_id.any():
+        # Deterministic ids let suppressions and run-to-run diffs survive re-runs.
+        out.loc[missing_id, "finding_id"] = (out["rule_id"].astype("string") + ":" + out["entity_type"].astype("string")
+                                             + ":" + out["entity_id"].fillna(""))[missing_id]
+    return out
+
+
+def _load_suppressions(suppress) -> Suppressions | None:
+    if suppress is None or isinstance(suppress, Suppressions):
+        return suppress
+    return load_suppressions(suppress)
+
+
+def _load_totals(export) -> tuple[dict, dict]:
+    """({entity: {read, loaded, rejected}}, totals) from the load ledger."""
+    ledger = getattr(export, "ledger", None)
+    if ledger is None or ledger.empty:
+        return {}, {"read": 0, "loaded": 0, "rejected": 0}
+    nums = ledger[["read", "loaded", "rejected"]].apply(pd.to_numeric, errors="coerce").fillna(0)
+    per = nums.groupby(ledger["entity"].astype(str)).sum()
+    load = {e: {k: int(v) for k, v in row.items()} for e, row in per.iterrows()}
+    totals = {k: int(nums[k].sum()) for k in ("read", "loaded", "rejected")}
+    return load, totals
+
+
+def _rejected_rows(export, totals: dict) -> int:
+    """Rows rejected on load: the ledger's total, else distinct (entity, file, row) in the rejects table."""
+    if totals["read"] or totals["rejected"]:
+        return totals["rejected"]
+    rejects = getattr(export, "rejects", None)
+    if rejects is None or rejects.empty:
+        return 0
+    keys = [c for c in ("entity", "file", "row") if c in rejects]
+    return int(len(rejects.drop_duplicates(keys))) if keys else int(len(rejects))
+
+
+def run_audit(export_or_dir, as_of=None, client: str | None = None, suppress=None,
+              params: dict | None = None) -> AuditResult:
+    """Audit one export (folder path or loaded Export) and return an AuditResult.
+
+    as_of: YYYY-MM-DD / date / Timestamp; default the newest date in the export, else today.
+    client: display name; default client.yaml `name`, else the folder name.
+    suppress: path to a suppressions YAML or a Suppressions object (None: nothing muted).
+    params: {rule_id: {param: value}} overrides passed to the rule engine.
+    Raises AuditInputError for a bad as_of, SuppressionError for an unusable suppressions file,
+    FileNotFoundError for a missing export folder.
+    """
+    if isinstance(export_or_dir, (str, os.PathLike)):
+        from readiness.loader import load_export
+
+        export = load_export(export_or_dir)
+    else:
+        export = export_or_dir
+    as_of_ts = parse_as_of(as_of)
+    if as_of_ts is None:
+        newest = export.newest_date()
+        as_of_ts = pd.Timestamp(newest).normalize() if newest is not None else pd.Timestamp.today().normalize()
+    name = _client_name(export, client)
+    slug = slugify(name)
+
+    supp = _load_suppressions(suppress)
+    if supp is not None and not applies_to_client(supp, name, slug):
+        raise SuppressionError(f"{supp.path or 'suppressions'}: written for client '{supp.client}', "
+                               f"not '{name}' ({slug})")
+
+    raw, coverage_table, rules = _rules_run(export, as_of_ts, params)
+    findings, supp_report = apply_suppressions(_normalise_findings(raw), supp, as_of_ts)
+
+    contract_map = build_contract_map(export, findings, rules)
+    roll = scoring.readiness(findings, coverage_table, export, rules)
+    coverage_value, coverage_detail = scoring.coverage(coverage_table, findings, export.ledger, rules,
+                                                       present=set(export.tables))
+
+    integrations = classify_integrations((export.client or {}).get("integrations") or [])
+    counts = effort_counts(export, findings, contract_map, integration_counts(integrations))
+    effort = estimate_effort(counts)
+    if not roll["gate_passed"]:
+        effort["caveat"] = ("The export fails the gate (" + roll["readiness_reason"].removeprefix(
+            "Cannot judge readiness: ").rstrip(".") + "): the estimate counts only what could be read.")
+    checklist = build_checklist(export, findings, contract_map, integrations)
+
+    load, totals = _load_totals(export)
+    errors = findings[findings["status"].eq("ERROR")]
+    summary = {
+        "client": name,
+        "slug": slug,
+        "as_of": as_of_ts.date().isoformat(),
+        "generated_with": f"readiness {__version__}",
+        "readiness": roll["readiness"],
+        "readiness_reason": roll["readiness_reason"],
+        "score": roll["score"],
+        "score_method": scoring.SCORE_METHOD,
+        "coverage": coverage_value,
+        "coverage_detail": coverage_detail,
+        "areas": roll["areas"],
+        "counts": {**scoring.status_counts(findings), "total": int(len(findings))},
+        "errors": [{"rule_id": str(r), "reason": "" if pd.isna(t) else str(t)}
+                   for r, t in zip(errors["rule_id"], errors["reason"])],
+        "top_findings": scoring.top_findings(findings, rules),
+        "contracts": {"total": int(len(contract_map)), "active": int(contract_map["status"].eq("Active").fillna(False).sum()),
+                      "by_verdict_active": verdict_counts(contract_map),
+                      "retire": int(contract_map["verdict"].eq("retire").fillna(False).sum()),
+                      "edge_case_active": counts["edge_case_contracts"]},
+        "integrations": integrations.astype(object).where(integrations.notna(), None).to_dict("records"),
+        "effort": effort,
+        "checklist": checklist.to_dict("records"),
+        "suppressions": supp_report,
+        "load": load,
+        "load_totals": totals,
+        "load_problems": list(getattr(export, "problems", []) or []),
+        "rejected_rows": _rejected_rows(export, totals),
+    }
+    if coverage_value is not None and coverage_value < 80 and roll["readiness"] != scoring.UNKNOWN:
+        # Azure Migrate's rule of thumb: under 80 % coverage the result is not to be trusted blindly.
+        summary["coverage_warning"] = (f"Coverage is {coverage_value:g} %: parts of the export were missing or "
+                                       "rejected, so the readiness class rests on incomplete data.")
+    return AuditResult(client=name, slug=slug, as_of=as_of_ts, findings=findings, contract_map=contract_map,
+                       summary=summary, checklist=checklist, export=export,
+                       coverage=coverage_table if coverage_table is not None else pd.DataFrame(), effort=effort)
+
+
+def _json_default(value):
+    """JSON for what pandas and numpy leave in the summary: dates as ISO text, numbers as numbers, NA as null."""
+    if value is pd.NaT:
+        return None
+    if isinstance(value, dt.datetime):  # includes pd.Timestamp
+        return value.date().isoformat() if value == pd.Timestamp(value).normalize() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if value is pd.NA or value is pd.NaT:
+        return None
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    if isinstance(value, (set, tuple)):
+        return list(value)
+    if isinstance(value, Path):
+        return str(value)
+    return str(value)
+
+
+def _clean_json(obj):
+    """Replace NaN/NA floats (invalid JSON) by None throughout."""
+    if isinstance(obj, dict):
+        return {str(k): _clean_json(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_clean_json(v) for v in obj]
+    if isinstance(obj, float) and math.isnan(obj):
+        return None
+    if obj is pd.NA or obj is pd.NaT:
+        return None
+    return obj
+
+
+def _replace_into(path: Path, write) -> Path:
+    """Write via `write(tmp_path)` to a temporary file next to `path`, then rename it over `path`."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return path
+
+
+def write_outputs(result: AuditResult, out_dir) -> dict[str, Path]:
+    """Write findings.csv, contract_map.csv, checklist.csv and summary.json to out_dir/<slug>/.
+
+    CSV text cells are formula-neutralised (readiness.safe.write_csv); every path is checked to stay inside
+    `out_dir`. Returns {"findings", "contract_map", "checklist", "summary"} -> Path.
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    folder = inside(out_dir, slugify(result.slug))
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = {key: inside(out_dir, Path(folder.name) / name) for key, name in OUTPUT_FILES.items()}
+
+    findings = result.findings.copy()
+    for col in FINDING_COLUMNS:
+        if col not in findings:
+            findings[col] = pd.NA
+    frames = {
+        "findings": findings[FINDING_COLUMNS],
+        "contract_map": result.contract_map.reindex(columns=CONTRACT_MAP_COLUMNS),
+        "checklist": result.checklist.reindex(columns=CHECKLIST_COLUMNS),
+    }
+    for key, frame in frames.items():
+        _replace_into(paths[key], lambda tmp, f=frame: write_csv(f, tmp))
+    text = json.dumps(_clean_json(result.summary), indent=2, ensure_ascii=False, default=_json_default)
+    _replace_into(paths["summary"], lambda tmp: tmp.write_text(text + "\n", encoding="utf-8"))
+    return paths
+
+
+def _print_summary(result: AuditResult, paths: dict[str, Path], out=None) -> None:
+    """The console summary: class, score, coverage, counts per area, load totals, effort, where files went."""
+    s = result.summary
+    score = "n/a" if s["score"] is None else f"{s['score']:g}/100"
+    coverage = "n/a" if s["coverage"] is None else f"{s['coverage']:g}%"
+    lines = [
+        f"Client:    {s['client']} ({s['slug']}), as of {s['as_of']}",
+        f"Readiness: {s['readiness']} | score {score} | coverage {coverage}",
+        f"           {s['readiness_reason']}",
+        "",
+        f"{'area':<14} {'readiness':<22} {'FAIL':>5} {'REVIEW':>6} {'PASS':>5} {'ERROR':>5} {'muted':>5}",
+    ]
+    for area, a in s["areas"].items():
+        lines.append(f"{area:<14} {a['readiness']:<22} {a['FAIL']:>5} {a['REVIEW']:>6} {a['PASS']:>5} "
+                     f"{a['ERROR']:>5} {a['muted']:>5}")
+    t = s["load_totals"]
+    e = s["effort"]
+    lines += [
+        "",
+        f"Load:      {t['read']:,} rows read, {t['loaded']:,} loaded, {t['rejected']:,} rejected"
+        + (f"; {len(s['load_problems'])} file problem(s)" if s["load_problems"] else ""),
+        f"Effort:    {e['weeks_low']:g}–{e['weeks_high']:g} weeks",
+        f"Wrote:     {paths['summary'].parent}/ ({', '.join(p.name for p in paths.values())})",
+    ]
+    if s.get("coverage_warning"):
+        lines.insert(3, f"Warning:   {s['coverage_warning']}")
+    print("\n".join(lines), file=out or sys.stdout)
+
+
+def audit_command(export_dir, out, as_of=None, client=None, suppress=None) -> int:
+    """`readiness audit`: audit `export_dir`, write OUT/<slug>/ and print a short summary.
+
+    Returns 0 on success (also when readiness is Unknown), 2 for a missing export folder, a bad --as-of or an
+    unusable suppressions file.
+    """
+    if not Path(export_dir).is_dir():
+        print(f"error: export folder not found: {export_dir}", file=sys.stderr)
+        return 2
+    try:
+        as_of_ts = parse_as_of(as_of)
+        supp = _load_suppressions(suppress)
+        result = run_audit(export_dir, as_of=as_of_ts, client=client, suppress=supp)
+    except (AuditInputError, SuppressionError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except FileNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    paths = write_outputs(result, out)
+    _print_summary(result, paths)
+    return 0

@@ -1,0 +1,275 @@
+"""Go-live checklist: the practitioner guide's 13 items, each with what the export already says.
+
+Columns: item, state ("data": the export can speak to it, "person": only a person can tick it), evidence
+(one sentence with counts), status ("ok": nothing in the data blocks it, "attention": the data shows work
+left, "person": a person must check). Every item still needs a person's tick at cutover; the data says how
+much stands between the team and that tick.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+ITEMS = (
+    "All active clients and contacts imported and verified",
+    "All active assets imported and assigned correctly",
+    "Open tickets migrated and assigned to the correct queues and engineers",
+    "All active contracts configured and billing output validated against Autotask",
+    "Subscription integrations (Pax8, Giacom, Microsoft CSP) configured and tested",
+    "RMM integration configured and alert-to-ticket automation tested",
+    "Accounting integration configured and test invoice generated",
+    "All priority notification templates created and tested",
+    "Core workflow automations rebuilt and tested end to end",
+    "User roles and permissions configured and reviewed with team leads",
+    "Client portal tested from a client perspective",
+    "Parallel billing cycle completed and output verified",
+    "Team training completed — every engineer has logged in and handled at least one ticket",
+)
+COLUMNS = ["item", "state", "evidence", "status"]
+
+# Integration category by folded-name fragment, matched on the client's name for the tool and on the HaloPSA
+# integration it maps to. Bare vendor names are enough here: the category, not the product, is what counts.
+CATEGORY_PATTERNS = {
+    "subscription": r"pax8|giacom|inty|microsoftcsp|^csp$|partnercenter|ingram|synnex|techdata|sherweb|rhipe|"
+                    r"dickerdata|westcoast|^also|arrowsphere",
+    "rmm": r"rmm|ninja|ncentral|nsight|automate|labtech|vsa|atera|syncro|addigy|continuum|kaseya|datto|"
+           r"endpointmanagement|^aem$",
+    "accounting": r"xero|quickbooks|^qbo$|^qbd$|sage|myob|netsuite|dynamics|freshbooks",
+}
+CATEGORY_LABEL = {"subscription": "Subscription platforms", "rmm": "RMM", "accounting": "Accounting"}
+
+
+def _fold(s: pd.Series) -> pd.Series:
+    return s.astype("string").str.casefold().str.replace(r"[^0-9a-z]", "", regex=True).fillna("")
+
+
+def _active(df: pd.DataFrame, col: str = "isActive") -> pd.Series:
+    """True unless explicitly inactive (a missing column does not filter)."""
+    if col not in df.columns:
+        return pd.Series(True, index=df.index)
+    return ~df[col].eq(False).fillna(False).astype(bool)
+
+
+def _flagged(findings: pd.DataFrame, rule_id: str, *, muted_too: bool = False, entity_type: str | None = None) -> int:
+    """Distinct entities with an unmuted (or any, `muted_too`) FAIL/REVIEW from `rule_id`."""
+    f = findings[findings["rule_id"].eq(rule_id) & findings["status"].isin(["FAIL", "REVIEW"])]
+    if not muted_too and "muted" in f:
+        f = f[~f["muted"].astype(bool)]
+    if entity_type is not None:
+        f = f[f["entity_type"].eq(entity_type)]
+    return int(f["entity_id"].nunique())
+
+
+def _ran(findings: pd.DataFrame, rule_id: str) -> bool:
+    """True when `rule_id` produced any non-ERROR finding (so a zero count means zero, not unknown)."""
+    return bool((findings["rule_id"].eq(rule_id) & findings["status"].ne("ERROR")).any())
+
+
+def _n(x: int) -> str:
+    return f"{int(x):,}"
+
+
+def classify_integrations(names, halo=None) -> pd.DataFrame:
+    """One row per integration named in client.yaml: name, halo_integration (or NA), native (bool), category
+    (subscription / rmm / accounting / other)."""
+    if halo is None:
+        from readiness import halo
+    names = pd.Series([str(n) for n in (names or []) if n is not None and str(n).strip()], dtype="string")
+    native = halo.native_integrations(names) if len(names) else pd.Series(dtype="string")
+    category = pd.Series("other", index=names.index, dtype="string")
+    for cat, pattern in reversed(list(CATEGORY_PATTERNS.items())):
+        hit = _fold(names).str.contains(pattern, regex=True) | _fold(native).str.contains(pattern, regex=True)
+        category = category.where(~hit.fillna(False), cat)
+    return pd.DataFrame({"name": names, "halo_integration": native.astype("string"),
+                         "native": native.notna().to_numpy(), "category": category})
+
+
+def integration_counts(integrations: pd.DataFrame) -> dict[str, int]:
+    """{"listed", "native", "other"} from classify_integrations output."""
+    native = int(integrations["native"].sum()) if len(integrations) else 0
+    return {"listed": int(len(integrations)), "native": native, "other": int(len(integrations)) - native}
+
+
+def _integration_item(integrations: pd.DataFrame, category: str, with_total: bool) -> tuple[str, str]:
+    """Evidence and status for one integration category; `with_total` appends the all-integrations count."""
+    listed = integrations[integrations["category"].eq(category)]
+    total = integration_counts(integrations)
+    overall = (f"Integrations: {total['listed']} listed, {total['native']} with a native HaloPSA integration."
+               if total["listed"] and with_total else "")
+    label = CATEGORY_LABEL[category]
+    if listed.empty:
+        text = f"{label}: none listed in client.yaml; confirm none is in use."
+        return " ".join(x for x in (text, overall) if x), "person"
+    parts = [f"{n} ({h})" if pd.notna(h) else f"{n} (no native HaloPSA integration known)"
+             for n, h in zip(listed["name"], listed["halo_integration"])]
+    status = "ok" if listed["native"].all() else "attention"
+    return f"{label}: {', '.join(parts)}. {overall}".strip(), status
+
+
+def build_checklist(export, findings: pd.DataFrame, contract_map: pd.DataFrame, integrations=None) -> pd.DataFrame:
+    """The 13 go-live items with evidence from the export and findings (see module docstring).
+
+    `integrations` is classify_integrations output (computed from client.yaml when None).
+    """
+    from readiness.contract_map import verdict_counts
+    from readiness.effort import DEFAULT_TECHNICIANS, open_tickets
+
+    tables = export.tables
+    client = export.client or {}
+    if integrations is None:
+        integrations = classify_integrations(client.get("integrations") or [])
+    rows = []
+
+    def add(item, evidence, status, state="data"):
+        rows.append({"item": item, "state": state, "evidence": evidence, "status": status})
+
+    # 1. Clients and contacts
+    if "Companies" in tables:
+        c = tables["Companies"]
+        customers = _active(c)
+        if "companyType" in c:
+            customers &= c["companyType"].eq(1).fillna(False).astype(bool)
+        parts = [f"Active customers: {_n(customers.sum())}"]
+        dup_names = _flagged(findings, "company_duplicate_name")
+        if dup_names:
+            parts.append(f"{_n(dup_names)} with a colliding name")
+        text = ", ".join(parts)
+        issues = dup_names
+        if "Contacts" in tables:
+            ct = tables["Contacts"]
+            no_email = _flagged(findings, "contact_missing_email")
+            dup_email = _flagged(findings, "contact_duplicate_email")
+            text += f"; active contacts: {_n(_active(ct).sum())}, {_n(no_email)} without email, {_n(dup_email)} sharing an email"
+            issues += no_email + dup_email
+        else:
+            text += "; Contacts not in the export"
+            issues += 1
+        add(ITEMS[0], text + ".", "attention" if issues else "ok")
+    else:
+        add(ITEMS[0], "Companies not in the export: clients cannot be counted.", "attention")
+
+    # 2. Assets
+    if "ConfigurationItems" in tables:
+        ci = tables["ConfigurationItems"]
+        no_serial = _flagged(findings, "configuration_item_missing_serial")
+        orphans = _flagged(findings, "orphan_reference", entity_type="ConfigurationItem")
+        text = f"Active configuration items: {_n(_active(ci).sum())}, {_n(no_serial)} without serial number"
+        if orphans:
+            text += f", {_n(orphans)} pointing at a record not in the export"
+        add(ITEMS[1], text + ".", "attention" if no_serial or orphans else "ok")
+    else:
+        add(ITEMS[1], "ConfigurationItems not in the export: assets cannot be counted.", "attention")
+
+    # 3. Open tickets
+    if "Tickets" in tables and "status" in tables["Tickets"]:
+        n_open = len(open_tickets(export))
+        unassigned = _flagged(findings, "ticket_open_unassigned")
+        inactive = _flagged(findings, "ticket_open_inactive_resource")
+        add(ITEMS[2], f"Open tickets: {_n(n_open)} to migrate, {_n(unassigned)} unassigned, "
+                      f"{_n(inactive)} on inactive resources.", "attention" if unassigned or inactive else "ok")
+    else:
+        add(ITEMS[2], "Tickets not in the export: open tickets cannot be counted.", "attention")
+
+    # 4. Contracts and billing
+    if len(contract_map):
+        v = verdict_counts(contract_map)
+        active = contract_map[contract_map["status"].eq("Active").fillna(False)]
+        edge = int(active["edge_cases"].fillna("").ne("").sum())
+        live = findings[~findings["muted"].astype(bool)] if "muted" in findings else findings
+        fails = int((live["area"].isin(["contracts", "billing"]) & live["status"].eq("FAIL")).sum())
+        text = (f"Active contracts: {_n(len(active))} ({_n(v['direct'])} direct, {_n(v['rethink'])} rethink, "
+                f"{_n(v['manual'])} manual); {_n(edge)} with edge cases; "
+                f"{_n(int(contract_map['verdict'].eq('retire').fillna(False).sum()))} inactive to retire")
+        if fails:
+            text += f"; {_n(fails)} contract/billing FAIL findings"
+        needs_work = v["rethink"] or v["manual"] or edge or fails
+        add(ITEMS[3], text + ".", "attention" if needs_work else "ok")
+    else:
+        add(ITEMS[3], "Contracts not in the export: contracts cannot be mapped.", "attention")
+
+    # 5–7. Integrations by category
+    # The all-integrations count is said once, on the first of the three items.
+    for item, cat in ((ITEMS[4], "subscription"), (ITEMS[5], "rmm"), (ITEMS[6], "accounting")):
+        add(item, *_integration_item(integrations, cat, with_total=cat == "subscription"))
+
+    # 8. Notification templates
+    if "NotificationTemplates" in tables:
+        nt = tables["NotificationTemplates"]
+        if _ran(findings, "notification_template_rebuild") or _ran(findings, "notification_template_unused"):
+            rebuild = findings[findings["rule_id"].eq("notification_template_rebuild")
+                               & findings["status"].isin(["FAIL", "REVIEW"])]
+            in_use = int(rebuild["entity_id"].nunique())
+            unused = _flagged(findings, "notification_template_unused", muted_too=True)
+        else:
+            in_use, unused = int(_active(nt, "active").sum()), None
+            rebuild = None
+        client_facing = None
+        if "recipients" in nt and "template_name" in nt:
+            is_client = nt["recipients"].astype("string").str.strip().str.casefold().eq("client").fillna(False)
+            names = nt.loc[is_client.to_numpy(), "template_name"].astype("string")
+            if rebuild is not None:
+                client_facing = int(rebuild["entity_id"].astype("string").isin(names).sum())
+            else:
+                client_facing = int((is_client & _active(nt, "active")).sum())
+        text = f"Notification templates: {_n(in_use)} in use"
+        if client_facing is not None:
+            text += f", {_n(client_facing)} client-facing"
+        if unused is not None:
+            text += f"; {_n(unused)} unused (not rebuilt)"
+        add(ITEMS[7], text + ".", "attention" if in_use else "ok")
+    else:
+        add(ITEMS[7], "NotificationTemplates.csv not captured: fill the capture sheet to count templates.",
+            "attention")
+
+    # 9. Workflow automations
+    if "WorkflowRules" in tables:
+        wf = tables["WorkflowRules"]
+        if _ran(findings, "workflow_rule_rebuild"):
+            rebuild = _flagged(findings, "workflow_rule_rebuild", muted_too=True)
+        else:
+            rebuild = int(_active(wf, "active").sum())
+        retire = max(len(wf) - rebuild, 0)
+        parts = []
+        for rid, word in (("workflow_rule_inactive", "inactive"), ("workflow_rule_stale", "stale")):
+            n = _flagged(findings, rid, muted_too=True)
+            if n:
+                parts.append(f"{_n(n)} {word}")
+        text = f"Workflow rules: {_n(rebuild)} to rebuild, {_n(retire)} to retire"
+        if parts:
+            text += f" ({', '.join(parts)})"
+        # Duplicates are flagged on both rules of a pair, which may be rebuilt or retired: said apart.
+        dup = _flagged(findings, "workflow_rule_duplicate", muted_too=True)
+        if dup:
+            text += f"; {_n(dup)} duplicated (merge before rebuilding)"
+        add(ITEMS[8], text + ".", "attention" if rebuild else "ok")
+    else:
+        add(ITEMS[8], "WorkflowRules.csv not captured: fill the capture sheet to count automations.", "attention")
+
+    # 10. Roles and permissions
+    if "Resources" in tables:
+        r = tables["Resources"]
+        active = r[_active(r).to_numpy()]
+        levels = (int(active["userType"].nunique()) if "userType" in active
+                  else _flagged(findings, "security_level_mapping", muted_too=True))
+        add(ITEMS[9], f"Security levels in use: {_n(levels)} across {_n(len(active))} active resources; "
+                      f"each needs a HaloPSA role.", "attention" if levels else "ok")
+    else:
+        add(ITEMS[9], "Resources not in the export: security levels cannot be counted.", "attention")
+
+    # 11–13. Only a person can tick these.
+    portal = ""
+    if "Companies" in tables and "isClientPortalActive" in tables["Companies"]:
+        n = int(tables["Companies"]["isClientPortalActive"].eq(True).fillna(False).sum())
+        portal = f"Companies with the Autotask client portal active: {_n(n)}."
+    add(ITEMS[10], portal or "Log in as a client contact and raise, update and close a ticket.", "person", "person")
+    day = client.get("billing_day")
+    billing = f"Billing day: {day} (client.yaml). " if day not in (None, "") else ""
+    add(ITEMS[11], billing + "Compare one full billing period line by line (readiness reconcile).", "person",
+        "person")
+    techs = client.get("technicians")
+    if techs:
+        training = f"Technicians to train: {_n(techs)} (client.yaml)."
+    else:
+        training = f"Technicians to train: {DEFAULT_TECHNICIANS} assumed (client.yaml gives no number)."
+    add(ITEMS[12], training, "person", "person")
+    return pd.DataFrame(rows, columns=COLUMNS)
