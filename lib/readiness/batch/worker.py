@@ -1,0 +1,277 @@
+"""One client of a batch, run inside a pool process: report into a temporary folder, then move it into place.
+
+Layout under the batch output folder OUT:
+- OUT/<slug>/                the client's finished outputs (report.pdf/html/ipynb, findings.csv, summary.json ...)
+- OUT/.tmp-<slug>-<pid>/     work in progress; renamed into OUT/<slug>/ only when the report is complete
+- OUT/_failed/<slug>/        what a failed run left (the partial report.ipynb with its error banner)
+- OUT/_logs/<slug>.log       kernel and papermill messages of the client's last run
+Slugs never contain "_" or "." so these folders cannot collide with a client's.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import random
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from readiness.safe import inside
+
+FAILED_DIR = "_failed"
+LOGS_DIR = "_logs"
+TMP_PREFIX = ".tmp-"
+ATTEMPTS = 2  # one retry, for kernel start-up failures only
+# Messages of kernel start-up failures (ZMQ port races when several kernels start at once, slow start).
+STARTUP_MARKERS = ("kernel died before replying to kernel_info", "kernel didn't respond", "address already in use")
+# A timeout inside a running cell is the notebook's failure, not a start-up failure.
+_CELL_ERRORS = ("PapermillExecutionError", "CellTimeoutError", "CellExecutionError", "DeadKernelError")
+
+
+def now_iso() -> str:
+    """Local wall time with offset, to the second."""
+    return dt.datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def _chain(exc: BaseException):
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        yield exc
+        exc = exc.__cause__ or exc.__context__
+
+
+def is_startup_failure(exc: BaseException) -> bool:
+    """True when `exc` (or what caused it) is a kernel that failed to start, which a second try can cure."""
+    chain = list(_chain(exc))
+    if any(type(e).__name__ in _CELL_ERRORS for e in chain):
+        return False
+    if any(getattr(e, "cell_index", None) is not None for e in chain):
+        return False
+    for e in chain:
+        text = f"{getattr(e, 'ename', '')} {getattr(e, 'evalue', '')} {e}".lower()
+        if any(m in text for m in STARTUP_MARKERS):
+            return True
+        if isinstance(e, TimeoutError):
+            return True
+    return False
+
+
+def report_files(folder: Path, pdf: bool) -> list[Path]:
+    """The files that make a client's outputs complete: findings.csv, summary.json and the report
+    (report.pdf when a PDF is wanted and a PDF engine is installed, else report.html)."""
+    report = "report.pdf" if pdf and pdf_engine_installed() else "report.html"
+    return [folder / "findings.csv", folder / "summary.json", folder / report]
+
+
+def pdf_engine_installed() -> bool:
+    """Whether WeasyPrint is importable in principle (found without importing it: that takes a second)."""
+    import importlib.util
+
+    return importlib.util.find_spec("weasyprint") is not None
+
+
+def newest_input_mtime(export: Path, suppress: Path | None = None) -> float:
+    """Newest modification time (epoch seconds) of any file in the export folder (recursive) or the
+    suppressions file; 0.0 when there are none."""
+    times = [p.stat().st_mtime for p in export.rglob("*") if p.is_file()] if export.is_dir() else []
+    if suppress is not None and suppress.is_file():
+        times.append(suppress.stat().st_mtime)
+    return max(times, default=0.0)
+
+
+def is_up_to_date(folder: Path, export: Path, suppress: Path | None = None, pdf: bool = True,
+                  as_of: str | None = None) -> bool:
+    """True when `folder` holds complete outputs, each newer than every input file, and made for `as_of`
+    (when one is given)."""
+    files = report_files(folder, pdf)
+    if not all(f.is_file() for f in files):
+        return False
+    if min(f.stat().st_mtime for f in files) <= newest_input_mtime(export, suppress):
+        return False
+    if as_of:
+        import json
+
+        try:
+            made_for = json.loads((folder / "summary.json").read_text(encoding="utf-8")).get("as_of")
+        except (OSError, ValueError):
+            return False
+        return made_for == as_of
+    return True
+
+
+def replace_dir(src: Path, dest: Path) -> None:
+    """Move folder `src` to `dest`, replacing what was there.
+
+    A folder cannot be renamed over a non-empty one, so the old one is renamed aside first and deleted after:
+    at every moment `dest` is either the old complete outputs, absent, or the new complete outputs.
+    """
+    old = dest.with_name(f"{TMP_PREFIX}old-{dest.name}-{os.getpid()}")
+    if dest.exists():
+        if old.exists():
+            shutil.rmtree(old)
+        os.replace(dest, old)
+    os.replace(src, dest)
+    if old.exists():
+        shutil.rmtree(old, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _output_to(log_path: Path):
+    """Send this process's stdout/stderr (and so the kernel's, which inherits them) to `log_path`, so kernel
+    warnings do not break the batch's progress bar."""
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    saved = [os.dup(1), os.dup(2)]
+    fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        os.dup2(fd, 1)
+        os.dup2(fd, 2)
+        yield
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        for f in (fd, *saved):
+            os.close(f)
+
+
+def _stage(exc: BaseException) -> str:
+    """Where a client failed: input (audit could not start), kernel (would not start), notebook, or other."""
+    from readiness.audit import AuditInputError
+    from readiness.report.exceptions import ReportError
+    from readiness.suppress import SuppressionError
+
+    if isinstance(exc, (AuditInputError, SuppressionError, FileNotFoundError)):
+        return "input"
+    if is_startup_failure(exc):
+        return "kernel"
+    if isinstance(exc, ReportError):
+        return "notebook"
+    return "other"
+
+
+def describe_error(exc: BaseException) -> str:
+    """`Type: message`; for a failed notebook also the exception raised inside the kernel."""
+    ename, evalue = getattr(exc, "ename", ""), getattr(exc, "evalue", "")
+    if ename and type(exc).__name__ == "ReportError":
+        return f"ReportError: {ename}: {evalue}".strip()
+    return f"{type(exc).__name__}: {exc}"
+
+
+def failing_cell(nb_path: Path) -> str:
+    """`cell <i> [tags] `first line`` of the first code cell with an error output in the saved notebook (the
+    index is the one seen when the notebook is opened); "" when none is found or the file is unreadable."""
+    try:
+        import nbformat
+
+        nb = nbformat.read(str(nb_path), as_version=4)
+    except Exception:  # a truncated partial notebook must not hide the client's real error
+        return ""
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code" or not any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
+            continue
+        tags = [t for t in cell.get("metadata", {}).get("tags", []) if not t.startswith("papermill")]
+        first = next((ln.strip() for ln in cell.get("source", "").splitlines() if ln.strip()), "")
+        return f"cell {i}" + (f" [{', '.join(tags)}]" if tags else "") + (f" `{first}`" if first else "")
+    return ""
+
+
+def _only_subfolder(tmp: Path) -> Path | None:
+    """The client folder build_report made inside the temporary folder (it makes exactly one)."""
+    subs = [p for p in tmp.iterdir() if p.is_dir()] if tmp.is_dir() else []
+    return subs[0] if len(subs) == 1 else None
+
+
+def run_client(job: dict) -> dict:
+    """Build one client's report into OUT/.tmp-<slug>-<pid>/ and move it to OUT/<slug>/ when complete.
+
+    job: name, slug, export, suppress (or None), out, as_of (YYYY-MM-DD or None), pdf (bool).
+    Returns the ledger row (client, slug, export, status ok|failed, started, finished, seconds, attempts, error,
+    failing_cell, partial_notebook, report_path; paths relative to OUT) plus `stage` for a failure and `timings`
+    (seconds per report step: audit, notebook, html, pdf). Never raises for a client's own failure: a failing
+    client must not stop the batch.
+    """
+    out = Path(job["out"]).resolve()
+    slug = job["slug"]
+    started, t0 = now_iso(), time.perf_counter()
+    row = {"client": job["name"], "slug": slug, "export": str(job["export"]), "status": "failed", "started": started,
+           "finished": "", "seconds": 0.0, "attempts": 0, "error": "", "failing_cell": "", "partial_notebook": "",
+           "report_path": "", "stage": "", "timings": {}}
+    tmp = inside(out, f"{TMP_PREFIX}{slug}-{os.getpid()}")
+    final = inside(out, slug)
+    failed = inside(out, Path(FAILED_DIR) / slug)
+    try:
+        _run(job, row, out, tmp, final, failed)
+    except Exception as exc:  # moving folders or writing the log failed: still a ledger row, not a lost batch
+        row.update(status="failed", error=describe_error(exc), stage="other")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+        row["finished"] = now_iso()
+        row["seconds"] = round(time.perf_counter() - t0, 2)
+    return row
+
+
+def _attempt(job: dict, row: dict, tmp: Path) -> BaseException | None:
+    """Run build_report into `tmp`, once more after a kernel start-up failure; returns the final error or None."""
+    from readiness import report as report_pkg
+    from readiness.report.exceptions import PdfUnavailable
+
+    error = None
+    for attempt in range(1, ATTEMPTS + 1):
+        row["attempts"] = attempt
+        shutil.rmtree(tmp, ignore_errors=True)
+        try:
+            report_pkg.build_report(job["export"], tmp, as_of=job.get("as_of"), client=job["name"],
+                                    suppress=job.get("suppress"), pdf=job.get("pdf", True), timings=row["timings"])
+            print("seconds per step: " + ", ".join(f"{k} {v:.1f}" for k, v in row["timings"].items()),
+                  file=sys.stderr)
+            return None
+        except PdfUnavailable as exc:
+            # The HTML report is complete; the batch keeps it and says why there is no PDF.
+            row["error"] = describe_error(exc)
+            return None
+        except Exception as exc:
+            error = exc
+            if attempt < ATTEMPTS and is_startup_failure(exc):
+                print(f"kernel start-up failed ({describe_error(exc)}); retrying", file=sys.stderr)
+                time.sleep(random.uniform(0.3, 1.2))  # de-synchronise from the other workers' kernels
+                continue
+            return error
+    return error
+
+
+def _run(job: dict, row: dict, out: Path, tmp: Path, final: Path, failed: Path) -> None:
+    """The body of run_client: attempts, then move the outputs into place (or aside, on failure)."""
+    with _output_to(inside(out, Path(LOGS_DIR) / f"{job['slug']}.log")):
+        error = _attempt(job, row, tmp)
+    made = _only_subfolder(tmp)
+    if error is None and made is not None and (made / "report.html").is_file():
+        replace_dir(made, final)
+        shutil.rmtree(failed, ignore_errors=True)
+        row["status"] = "ok"
+        report = final / "report.pdf" if (final / "report.pdf").is_file() else final / "report.html"
+        row["report_path"] = report.relative_to(out).as_posix()
+        return
+    if error is None:
+        error = RuntimeError("the report finished without writing report.html")
+    row["error"] = describe_error(error)
+    row["stage"] = _stage(error)
+    row["failing_cell"] = getattr(error, "cell_label", "") or ""
+    if made is not None:
+        failed.parent.mkdir(parents=True, exist_ok=True)
+        replace_dir(made, failed)
+        if (failed / "report.ipynb").is_file():
+            row["partial_notebook"] = (failed / "report.ipynb").relative_to(out).as_posix()
+            # The saved notebook is the ground truth for which cell failed (papermill adds banner cells to it).
+            row["failing_cell"] = failing_cell(failed / "report.ipynb") or row["failing_cell"]
+        # Messages name the temporary folder; point them at where the partial outputs now are.
+        for key in ("error", "failing_cell"):
+            row[key] = row[key].replace(str(made.resolve()), str(failed)).replace(str(made), str(failed))
