@@ -200,7 +200,7 @@ def _read_csv(path):
 def test_write_outputs_files_columns_and_formula_safety(stand_in_rules, tmp_path):
     r = run_audit(make_export(), as_of="2025-06-30")
     paths = write_outputs(r, tmp_path)
-    assert set(paths) == {"findings", "contract_map", "checklist", "summary"}
+    assert set(paths) == {"findings", "contract_map", "checklist", "rejects", "summary"}
     for p in paths.values():
         assert p.parent == tmp_path / "acme-it" and p.exists()
     assert sorted(x.name for x in (tmp_path / "acme-it").iterdir()) == sorted(p.name for p in paths.values())
@@ -210,6 +210,7 @@ def test_write_outputs_files_columns_and_formula_safety(stand_in_rules, tmp_path
     cm = _read_csv(paths["contract_map"])
     assert cm[0] == CONTRACT_MAP_COLUMNS
     assert _read_csv(paths["checklist"])[0] == ["item", "state", "evidence", "status"]
+    assert _read_csv(paths["rejects"])[0] == ["entity", "file", "row", "column", "value", "reason"]
 
     f = pd.read_csv(paths["findings"], dtype=str, keep_default_na=False)
     assert f["company_name"].eq("'" + EVIL).all()            # formula neutralised
@@ -365,3 +366,15 @@ def test_end_to_end_on_sample(tmp_path):
     code = audit_command(SAMPLE, tmp_path / "again", as_of=summary["as_of"])
     again = pd.read_csv(next((tmp_path / "again").iterdir()) / "findings.csv", dtype=str, keep_default_na=False)
     assert code == 0 and again.equals(f)
+
+
+def test_rejected_rows_are_written_with_file_row_column_and_reason(tmp_path):
+    export_dir = tmp_path / "export"
+    export_dir.mkdir()
+    (export_dir / "Companies.csv").write_text("id,companyName,companyType,isActive\n1,Acme,1,True\n")
+    (export_dir / "Contracts.csv").write_text("id,companyID,contractType,status,startDate\n1,1,7,1,2024-01-01\n"
+                                              "2,1,7,1,31/31/2024\n")
+    paths = write_outputs(run_audit(export_dir, as_of="2025-06-30"), tmp_path / "out")
+    rejects = pd.read_csv(paths["rejects"])
+    assert rejects[["file", "row", "column"]].values.tolist() == [["Contracts.csv", 3, "startDate"]]
+    assert "31/31/2024" in rejects.loc[0, "reason"]

@@ -431,3 +431,10 @@ def test_chart_survives_names_matplotlib_would_parse():
     many = pd.DataFrame({"client": [f"c{i}" for i in range(60)], "readiness": ["Ready"] * 60,
                          "score": pd.array([50.0] * 60, dtype="Float64")})
     assert len(pf.readiness_chart(many)) > 1000
+
+
+def test_folder_input_skips_subfolders_without_export_files(tmp_path):
+    write_export(tmp_path / "in" / "alpha")
+    (tmp_path / "in" / "reconcile").mkdir()
+    (tmp_path / "in" / "reconcile" / "halo_invoice_lines.csv").write_text("client_name\nA\n")
+    assert [c.export.name for c in read_input(tmp_path / "in")] == ["alpha"]

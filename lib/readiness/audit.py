@@ -22,6 +22,7 @@ from readiness import __version__, scoring
 from readiness.checklist import build_checklist, classify_integrations, integration_counts
 from readiness.contract_map import build_contract_map, verdict_counts
 from readiness.effort import effort_counts, estimate_effort
+from readiness.loader import REJECT_COLUMNS
 from readiness.safe import inside, slugify, write_csv
 from readiness.suppress import SuppressionError, Suppressions, applies_to_client, apply_suppressions, load_suppressions
 
@@ -38,6 +39,7 @@ OUTPUT_FILES = {
     "findings": "findings.csv",
     "contract_map": "contract_map.csv",
     "checklist": "checklist.csv",
+    "rejects": "rejects.csv",
     "summary": "summary.json",
 }
 
@@ -206,7 +208,8 @@ def run_audit(export_or_dir, as_of=None, client: str | None = None, suppress=Non
         "errors": [{"rule_id": str(r), "reason": "" if pd.isna(t) else str(t)}
                    for r, t in zip(errors["rule_id"], errors["reason"])],
         "top_findings": scoring.top_findings(findings, rules),
-        "contracts": {"total": int(len(contract_map)), "active": int(contract_map["status"].eq("Active").fillna(False).sum()),
+        "contracts": {"total": int(len(contract_map)),
+                      "active": int(contract_map["status"].eq("Active").fillna(False).sum()),
                       "by_verdict_active": verdict_counts(contract_map),
                       "retire": int(contract_map["verdict"].eq("retire").fillna(False).sum()),
                       "edge_case_active": counts["edge_case_contracts"]},
@@ -275,8 +278,9 @@ def _replace_into(path: Path, write) -> Path:
 def write_outputs(result: AuditResult, out_dir) -> dict[str, Path]:
     """Write findings.csv, contract_map.csv, checklist.csv and summary.json to out_dir/<slug>/.
 
+    Also rejects.csv: every input row the loader rejected, with file, row, column and reason.
     CSV text cells are formula-neutralised (readiness.safe.write_csv); every path is checked to stay inside
-    `out_dir`. Returns {"findings", "contract_map", "checklist", "summary"} -> Path.
+    `out_dir`. Returns {"findings", "contract_map", "checklist", "rejects", "summary"} -> Path.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -292,6 +296,8 @@ def write_outputs(result: AuditResult, out_dir) -> dict[str, Path]:
         "findings": findings[FINDING_COLUMNS],
         "contract_map": result.contract_map.reindex(columns=CONTRACT_MAP_COLUMNS),
         "checklist": result.checklist.reindex(columns=CHECKLIST_COLUMNS),
+        # every row the loader turned away, with file, row, column and reason, so nothing read is lost silently
+        "rejects": result.export.rejects.reindex(columns=REJECT_COLUMNS),
     }
     for key, frame in frames.items():
         _replace_into(paths[key], lambda tmp, f=frame: write_csv(f, tmp))

@@ -11,6 +11,7 @@ The score and coverage are shown beside the class, never instead of it.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 AREAS = (
@@ -45,30 +46,39 @@ COVERAGE_METHOD = (
 )
 
 
+def _lookup(values: pd.Series, table: dict, default) -> pd.Series:
+    """Map each value through `table` (missing -> default), looking up each distinct value once."""
+    codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
+    mapped = np.array([table.get(u, default) for u in uniques] + [default], dtype=object)
+    return pd.Series(mapped[codes], index=values.index, dtype=object)  # code -1 (missing) picks the default
+
+
 def _rule_attr(rules: dict | None, rule_ids: pd.Series, attr: str, default) -> pd.Series:
-    """Look up one attribute of each row's rule (vectorised through a small dict map)."""
-    rules = rules or {}
-    table = {rid: getattr(rule, attr, default) for rid, rule in rules.items()}
-    mapped = rule_ids.astype(object).map(table).astype(object)
-    return mapped.where(mapped.notna(), default)
+    """One attribute of each row's rule (default for rules not in the catalogue)."""
+    table = {rid: getattr(rule, attr, default) for rid, rule in (rules or {}).items()}
+    return _lookup(rule_ids, table, default)
 
 
 def weights(findings: pd.DataFrame, rules: dict | None = None) -> pd.Series:
     """Weight per finding: severity weight x rule weight (unknown severity counts as 1, unknown rule weight 1)."""
-    sev = findings["severity"].astype("string").map(SEVERITY_WEIGHT).astype("Float64").fillna(1.0)
-    rule_w = _rule_attr(rules, findings["rule_id"].astype("string"), "weight", 1.0).astype("Float64")
-    return (sev * rule_w).astype(float)
+    sev = _lookup(findings["severity"], SEVERITY_WEIGHT, 1.0).astype(float)
+    rule_w = _rule_attr(rules, findings["rule_id"], "weight", 1.0).astype(float)
+    return sev * rule_w
+
+
+def _unmuted(findings: pd.DataFrame) -> pd.Series:
+    return ~findings["muted"].astype(bool) if "muted" in findings else pd.Series(True, index=findings.index)
 
 
 def score(findings: pd.DataFrame, rules: dict | None = None) -> float | None:
     """Weighted share of passing checks, 0–100 rounded to 0.1 (see SCORE_METHOD); None when nothing was judged."""
     if findings.empty:
         return None
-    judged = findings[~findings["muted"].astype(bool) & findings["status"].isin(list(STATUS_CREDIT))]
+    judged = findings[_unmuted(findings) & findings["status"].isin(list(STATUS_CREDIT))]
     if judged.empty:
         return None
     w = weights(judged, rules)
-    credit = judged["status"].map(STATUS_CREDIT).astype(float)
+    credit = _lookup(judged["status"], STATUS_CREDIT, 0.0).astype(float)
     total = w.sum()
     return None if total <= 0 else round(100.0 * float((w * credit).sum() / total), 1)
 
@@ -93,11 +103,11 @@ def gate(export) -> tuple[bool, list[str]]:
 
 def classify(findings: pd.DataFrame) -> str:
     """Class of a set of findings, muted ones ignored; does not decide Unknown (see area_results)."""
-    live = findings[~findings["muted"].astype(bool)]
-    fail = live["status"].eq("FAIL")
-    if (fail & live["severity"].eq("blocker")).any():
+    live = _unmuted(findings)
+    status = findings["status"]
+    if (live & status.eq("FAIL") & findings["severity"].eq("blocker")).fillna(False).any():
         return NOT_READY
-    if live["status"].isin(["FAIL", "REVIEW", "ERROR"]).any():
+    if (live & status.isin(["FAIL", "REVIEW", "ERROR"])).any():
         return CONDITIONS
     return READY
 

@@ -77,7 +77,8 @@ def parse_suppressions(data, path: str | Path | None = None) -> Suppressions:
         raise SuppressionError(f"{name}: expected a mapping with 'version' and 'mutes' at the top")
     unknown = set(data) - TOP_KEYS
     if unknown:
-        raise SuppressionError(f"{name}: unknown top-level key(s) {sorted(map(str, unknown))}; allowed: {sorted(TOP_KEYS)}")
+        raise SuppressionError(f"{name}: unknown top-level key(s) {sorted(map(str, unknown))}; "
+                               f"allowed: {sorted(TOP_KEYS)}")
     version = data.get("version")
     if version not in SUPPORTED_VERSIONS:
         raise SuppressionError(f"{name}: 'version' must be one of {list(SUPPORTED_VERSIONS)}, got {version!r}")

@@ -9,11 +9,13 @@ in input order (`acme-it`, `acme-it-2`) so two clients never share an output fol
 from __future__ import annotations
 
 import csv
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
+from readiness.entities import ENTITIES
 from readiness.safe import slugify
 
 MANIFEST_SUFFIXES = (".csv", ".yaml", ".yml")
@@ -64,6 +66,12 @@ def _unique_slugs(clients: list[Client]) -> list[Client]:
     return clients
 
 
+def _holds_export_files(folder: Path) -> bool:
+    """True when `folder` has client.yaml or at least one file named after an Autotask entity."""
+    known = {e.lower() for e in ENTITIES} | {"client"}
+    return any(p.is_file() and p.stem.lower() in known for p in folder.iterdir())
+
+
 def _from_folder(folder: Path, out: Path | None) -> list[Client]:
     names = {p.name.lower() for p in folder.iterdir() if p.is_file()}
     if names & set(_EXPORT_MARKERS):
@@ -74,6 +82,10 @@ def _from_folder(folder: Path, out: Path | None) -> list[Client]:
                    and p.resolve() != out_r), key=lambda p: p.name.casefold())
     clients = []
     for sub in subs:
+        if not _holds_export_files(sub):
+            # e.g. data/sample/reconcile: a billing-period pair, not a client export
+            print(f"skipping {sub.name}/: no Autotask export files in it", file=sys.stderr)
+            continue
         name = client_name_from_export(sub)
         clients.append(Client(name=name, slug=slugify(name), export=sub.resolve()))
     return clients
