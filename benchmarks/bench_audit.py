@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -53,16 +52,22 @@ print(json.dumps({"import": t_import, "load": t_load, "load_stages": export.timi
 """
 
 
-def run_child(args: list[str]) -> tuple[float, float, str]:
-    """Run a child process; returns wall seconds, its peak RSS in MB, and its stdout."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+# Every child reports its own peak RSS on exit, so one step's memory is never mixed up with another's.
+PEAK = ("import atexit, resource, sys\n"
+        "atexit.register(lambda: sys.stderr.write('\\npeak_rss_kb=%d\\n' % "
+        "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))\n")
+AUDIT_CLI = "from readiness.cli import main\nsys.exit(main(sys.argv[1:]))\n"
+
+
+def run_child(code: str, *args: str) -> tuple[float, float, str]:
+    """Run `code` in a fresh Python with `args`; returns wall seconds, its peak RSS in MB, and its stdout."""
     t0 = time.perf_counter()
-    proc = subprocess.run(args, capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, "-c", PEAK + code, *args], capture_output=True, text=True)
     wall = time.perf_counter() - t0
     if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(args[:3])} failed:\n{proc.stderr[-3000:]}")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return wall, max(peak, before) / 1024, proc.stdout
+        raise SystemExit(f"benchmark step failed:\n{proc.stderr[-3000:]}")
+    peak_kb = int(proc.stderr.rsplit("peak_rss_kb=", 1)[1].split()[0])
+    return wall, peak_kb / 1024, proc.stdout
 
 
 def disk_mb(folder: Path) -> float:
@@ -79,13 +84,10 @@ def bench(size: str, seed: int, data: Path) -> dict:
         t0 = time.perf_counter()
         generate(folder, size=size, seed=seed)
         generated = time.perf_counter() - t0
-    py = sys.executable
-    # Each measurement runs in its own process so peak RSS is that step's alone (RUSAGE_CHILDREN keeps the max
-    # over all children, so the steps run from the smallest expected peak to the largest).
-    read_wall, read_rss, rows = run_child([py, "-c", BARE_READ, str(folder)])
+    read_wall, read_rss, rows = run_child(BARE_READ, str(folder))
     with tempfile.TemporaryDirectory() as out:
-        audit_wall, audit_rss, _ = run_child([py, "-m", "readiness.cli", "audit", str(folder), "--out", out])
-    _, _, stages = run_child([py, "-c", STAGES, str(folder)])
+        audit_wall, audit_rss, _ = run_child(AUDIT_CLI, "audit", str(folder), "--out", out)
+    _, _, stages = run_child(STAGES, str(folder))
     size_mb = disk_mb(folder)
     return {"size": size, "seed": seed, "on_disk_mb": round(size_mb, 1), "rows": int(rows.strip()),
             "generate_s": None if generated is None else round(generated, 1),

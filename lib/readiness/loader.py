@@ -152,12 +152,27 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, np.ndarray, list[dict]]:
         raise FileProblem(f"{path.name}: not a readable CSV ({exc})") from exc
     if len(set(table.column_names)) != len(table.column_names):
         table = table.rename_columns(_dedupe(table.column_names))
-    df = table.to_pandas(types_mapper={pa.string(): pd.StringDtype()}.get)
+    df = _arrow_to_pandas(table)
     skipped = sorted(b["row"] for b in bad if b["row"] is not None)
     rows = np.arange(2, 2 + len(df) + len(bad))
     if skipped:
         rows = rows[~np.isin(rows, skipped)]
     return df, rows[: len(df)], bad
+
+
+_PANDAS_TYPES = {pa.string(): pd.StringDtype(), pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype(),
+                 pa.float64(): pd.Float64Dtype()}
+
+
+def _arrow_to_pandas(table: pa.Table) -> pd.DataFrame:
+    """Arrow -> pandas straight into the nullable dtypes the tables use, so typed columns need no second pass.
+
+    REST timestamps arrive as UTC; they are kept as UTC wall time without a zone, at millisecond resolution.
+    """
+    for i, f in enumerate(table.schema):
+        if pa.types.is_timestamp(f.type) and (f.type.tz is not None or f.type.unit != "ms"):
+            table = table.set_column(i, f.name, table.column(i).cast(pa.timestamp("ms")))
+    return table.to_pandas(types_mapper=_PANDAS_TYPES.get)
 
 
 def _dedupe(names: list[str]) -> list[str]:

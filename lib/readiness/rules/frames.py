@@ -157,5 +157,7 @@ def group_join(keys: pd.Series, values: pd.Series, sep: str = ", ") -> pd.Series
     duplicate group). Works on the grouped frame, so the cost is one join per group, not per row."""
     frame = pd.DataFrame({"k": keys.to_numpy(), "v": values.astype("string").to_numpy()}).dropna()
     frame = frame.drop_duplicates().sort_values(["k", "v"])
-    joined = frame.groupby("k")["v"].agg(sep.join)
+    # most keys are unique: only groups of two or more need a Python-level join
+    many = frame["k"].duplicated(keep=False).to_numpy()
+    joined = pd.concat([frame[~many].set_index("k")["v"], frame[many].groupby("k")["v"].agg(sep.join)])
     return pd.Series(keys.map(joined).astype("string").to_numpy(), index=keys.index, dtype="string")
