@@ -237,8 +237,22 @@ def test_force_reruns_every_client_and_resume_runs_only_what_is_stale(first, tmp
         assert ran[-1] == ["alpha-msp", "delta-support"]
     finally:
         _old([first["base"] / "exports" / "alpha" / "Tickets.csv"])
+    # A decision saved in the explorer after the last run makes that client stale too.
+    (out / "alpha-msp" / "decisions.csv").write_text("contract_id,contract_name,decision,rebuild_as,note,decided_at\n")
+    run_batch(first["manifest"], out, workers=2, as_of=AS_OF, show_bar=False, stream=io.StringIO())
+    assert ran[-1] == ["alpha-msp", "delta-support"]
     run_batch(first["manifest"], out, workers=2, as_of="2025-05-31", show_bar=False, stream=io.StringIO())
     assert len(ran[-1]) == 4
+
+
+def test_explorer_files_are_carried_into_the_new_run(tmp_path):
+    final, tmp = tmp_path / "out" / "alpha-msp", tmp_path / "out" / ".tmp-alpha-msp-1"
+    final.mkdir(parents=True)
+    (final / "decisions.csv").write_text("contract_id,decision\n1,keep\n")
+    (final / "suppressions.yaml").write_text("version: 1\nmutes: []\n")
+    (final / "report.html").write_text("old")
+    worker._carry_client_files(final, tmp, "Alpha MSP")
+    assert sorted(p.name for p in (tmp / "alpha-msp").iterdir()) == ["decisions.csv", "suppressions.yaml"]
 
 
 # ------------------------------------------------------------------------------------ inputs and exit codes

@@ -18,6 +18,10 @@ import pandas as pd
 import pytest
 
 from readiness import config
+from readiness.audit import audit_command
+from readiness.decisions import save_decision
+from readiness.explorer import mute_finding
+from readiness.safe import slugify
 from readiness.report import PdfUnavailable, ReportError, build_report, report_command
 from readiness.report import present, render
 
@@ -113,6 +117,9 @@ def built(tmp_path_factory):
     suppress = base / "suppress.yaml"
     suppress.write_text("version: 1\nmutes:\n  - rule: workflow_rule_stale\n    entity: Old nag\n"
                         f"    reason: \"Kept on purpose {HOSTILE}\"\n", encoding="utf-8")
+    # a decision agreed earlier in the contract explorer, already in the client's output folder
+    save_decision(base / "out" / slugify(CLIENT), 201, "Hostile per-ticket pack", "rebuild",
+                  "Pre-pay by amount", note=f"Agreed with billing admin {HOSTILE}")
     timings: dict = {}
     paths = build_report(export, base / "out", as_of=AS_OF, suppress=suppress, timings=timings)
     summary = json.loads(paths["summary"].read_text(encoding="utf-8"))
@@ -336,3 +343,23 @@ def test_charts_have_titles_and_axis_labels():
         assert ax.get_title(loc="left") and ax.get_xlabel() and ax.get_ylabel()
         assert any(p.get_hatch() for p in ax.patches), "series must differ by hatching, not colour alone"
         assert charts.figure_html(fig, "alt").startswith('<figure class="chart"><img src="data:image/png;base64,')
+
+
+def test_agreed_decisions_from_the_explorer_appear_in_the_report(built):
+    html = built["html"]
+    assert "Agreed decisions: 1 contracts" in html
+    assert "Rebuild as Pre-pay by amount" in html
+    assert "Agreed with billing admin &lt;script&gt;" in html and "admin <script>" not in html
+
+
+def test_mutes_saved_in_the_client_folder_are_used_without_suppress(tmp_path, capsys):
+    export = write_export(tmp_path / "export")
+    assert audit_command(export, tmp_path / "out", as_of=AS_OF) == 0
+    client_dir = tmp_path / "out" / slugify(CLIENT)
+    findings = pd.read_csv(client_dir / "findings.csv")
+    target = findings[findings["rule_id"].eq("contract_type_mapping") & findings["status"].eq("FAIL")].iloc[0]
+    mute_finding(client_dir / "suppressions.yaml", target, "Per-ticket pack ends before go-live")
+    assert audit_command(export, tmp_path / "out", as_of=AS_OF) == 0
+    again = pd.read_csv(client_dir / "findings.csv").set_index("finding_id")
+    assert bool(again.loc[target["finding_id"], "muted"]) is True
+    assert "suppressions.yaml" in capsys.readouterr().err

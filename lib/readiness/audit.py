@@ -335,6 +335,25 @@ def _print_summary(result: AuditResult, paths: dict[str, Path], out=None) -> Non
     print("\n".join(lines), file=out or sys.stdout)
 
 
+# Files a consultant writes into a client's output folder (the explorer's decision log and mutes); every run
+# keeps them, and the audit reads the mutes when no --suppress is given.
+CLIENT_FILES = ("decisions.csv", "suppressions.yaml")
+
+
+def load_for_client(export_dir, out, client: str | None = None, suppress=None):
+    """Load the export and pick its suppressions: `suppress` when given, else OUT/<slug>/suppressions.yaml if the
+    explorer wrote one. Returns (export, suppressions path or object or None)."""
+    from readiness.loader import load_export
+
+    export = load_export(export_dir)
+    if suppress is None and out is not None:
+        kept = Path(out) / slugify(_client_name(export, client)) / "suppressions.yaml"
+        if kept.is_file():
+            print(f"Using suppressions from {kept}", file=sys.stderr)
+            suppress = kept
+    return export, suppress
+
+
 def audit_command(export_dir, out, as_of=None, client=None, suppress=None) -> int:
     """`readiness audit`: audit `export_dir`, write OUT/<slug>/ and print a short summary.
 
@@ -346,8 +365,9 @@ def audit_command(export_dir, out, as_of=None, client=None, suppress=None) -> in
         return 2
     try:
         as_of_ts = parse_as_of(as_of)
+        export, suppress = load_for_client(export_dir, out, client, suppress)
         supp = _load_suppressions(suppress)
-        result = run_audit(export_dir, as_of=as_of_ts, client=client, suppress=supp)
+        result = run_audit(export, as_of=as_of_ts, client=client, suppress=supp)
     except (AuditInputError, SuppressionError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

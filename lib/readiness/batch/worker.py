@@ -19,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-from readiness.safe import inside
+from readiness.safe import inside, slugify
 
 FAILED_DIR = "_failed"
 LOGS_DIR = "_logs"
@@ -90,7 +90,11 @@ def is_up_to_date(folder: Path, export: Path, suppress: Path | None = None, pdf:
     files = report_files(folder, pdf)
     if not all(f.is_file() for f in files):
         return False
-    if min(f.stat().st_mtime for f in files) <= newest_input_mtime(export, suppress):
+    from readiness.audit import CLIENT_FILES
+
+    # a decision or mute saved in the explorer since the last run is an input too
+    kept = [(folder / f).stat().st_mtime for f in CLIENT_FILES if (folder / f).is_file()]
+    if min(f.stat().st_mtime for f in files) <= max([newest_input_mtime(export, suppress), *kept]):
         return False
     if as_of:
         import json
@@ -219,7 +223,20 @@ def run_client(job: dict) -> dict:
     return row
 
 
-def _attempt(job: dict, row: dict, tmp: Path) -> BaseException | None:
+def _carry_client_files(final: Path, tmp: Path, name: str) -> None:
+    """Copy the consultant's own files (explorer decisions and mutes) from the finished client folder into the
+    new run, so the report uses them and replacing the folder does not lose them."""
+    from readiness.audit import CLIENT_FILES
+
+    kept = [final / f for f in CLIENT_FILES if (final / f).is_file()]
+    if kept:
+        dest = tmp / slugify(name)  # where build_report writes this client (its slug of the client name)
+        dest.mkdir(parents=True, exist_ok=True)
+        for f in kept:
+            shutil.copy2(f, dest / f.name)
+
+
+def _attempt(job: dict, row: dict, tmp: Path, final: Path) -> BaseException | None:
     """Run build_report into `tmp`, once more after a kernel start-up failure; returns the final error or None."""
     from readiness import report as report_pkg
     from readiness.report.exceptions import PdfUnavailable
@@ -228,6 +245,7 @@ def _attempt(job: dict, row: dict, tmp: Path) -> BaseException | None:
     for attempt in range(1, ATTEMPTS + 1):
         row["attempts"] = attempt
         shutil.rmtree(tmp, ignore_errors=True)
+        _carry_client_files(final, tmp, job["name"])
         try:
             report_pkg.build_report(job["export"], tmp, as_of=job.get("as_of"), client=job["name"],
                                     suppress=job.get("suppress"), pdf=job.get("pdf", True), timings=row["timings"])
@@ -251,7 +269,7 @@ def _attempt(job: dict, row: dict, tmp: Path) -> BaseException | None:
 def _run(job: dict, row: dict, out: Path, tmp: Path, final: Path, failed: Path) -> None:
     """The body of run_client: attempts, then move the outputs into place (or aside, on failure)."""
     with _output_to(inside(out, Path(LOGS_DIR) / f"{job['slug']}.log")):
-        error = _attempt(job, row, tmp)
+        error = _attempt(job, row, tmp, final)
     made = _only_subfolder(tmp)
     if error is None and made is not None and (made / "report.html").is_file():
         replace_dir(made, final)

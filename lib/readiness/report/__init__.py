@@ -26,13 +26,15 @@ def build_report(export_dir, out, as_of=None, client=None, suppress=None, pdf: b
     partial report.ipynb stays) and PdfUnavailable when the PDF cannot be made (the HTML stays).
     Input errors from the audit (AuditInputError, SuppressionError, FileNotFoundError) pass through.
     """
-    from readiness.audit import parse_as_of, run_audit, write_outputs
+    from readiness.audit import load_for_client, parse_as_of, run_audit, write_outputs
     from readiness.report.execute import run_notebook
     from readiness.report.render import html_to_pdf, notebook_to_html
 
     timings = {} if timings is None else timings
     t = time.perf_counter()
-    result = run_audit(export_dir, as_of=parse_as_of(as_of), client=client, suppress=suppress)
+    as_of_ts = parse_as_of(as_of)
+    export, suppress = load_for_client(export_dir, out, client, suppress)
+    result = run_audit(export, as_of=as_of_ts, client=client, suppress=suppress)
     paths = dict(write_outputs(result, out))
     folder = paths["summary"].parent
     timings["audit"] = time.perf_counter() - t

@@ -119,10 +119,18 @@ def audit(export_dir: str = "", client: str = "", as_of: str = "", suppress: str
             result = pickle.load(fh)  # our own file, written by build_report for this run
         same = Path(getattr(result.export, "path", "") or "").resolve() == Path(export_dir).resolve()
         if isinstance(result, AuditResult) and same:
-            return result
+            return _with_decisions(result, out_dir)
     result = run_audit(export_dir, as_of=as_of or None, client=client or None, suppress=suppress or None)
     if out_dir and not _outputs_match(result, Path(out_dir)):
         write_outputs(result, out_dir)
+    return _with_decisions(result, out_dir)
+
+
+def _with_decisions(result, out_dir: str):
+    """Attach the decisions agreed in the contract explorer (OUT/<slug>/decisions.csv) to the result."""
+    from readiness.decisions import empty_decisions, load_decisions
+
+    result.decisions = load_decisions(Path(out_dir) / result.slug) if out_dir else empty_decisions()
     return result
 
 
@@ -552,9 +560,32 @@ def contract_map(result, max_rows: int = 15) -> Block:
                      '<p>These contracts carry something HaloPSA has no direct twin for. Handle each individually, '
                      'not as part of the bulk import, and check its first invoice in the parallel billing cycle.</p>')
         parts.append(_table(df, [22, 20, 14, 10, 34], max_rows, "contracts", "contract_map.csv"))
+    parts.append(_agreed_decisions(result, max_rows))
     return _section("contract-map", "Contract map", "".join(parts),
                     lead=f"{_n(len(cm))} contracts, {_n(cm['status'].eq('Active').sum())} of them active. "
                          "Each Autotask contract type has a HaloPSA counterpart and a verdict.")
+
+
+def _agreed_decisions(result, max_rows: int) -> str:
+    """The decisions agreed with the MSP in the contract explorer, beside each contract's proposed target."""
+    from readiness.decisions import DECISIONS
+
+    dec = getattr(result, "decisions", None)
+    if dec is None or dec.empty:
+        return ""
+    cm = result.contract_map.assign(contract_id=pd.to_numeric(result.contract_map["contract_id"], errors="coerce"))
+    rows = dec.merge(cm[["contract_id", "company_name", "halo_target", "verdict"]], on="contract_id", how="left")
+    decided = rows["decision"].map(lambda d: DECISIONS.get(d, d)).astype("string")
+    rebuild = rows["decision"].eq("rebuild").fillna(False) & rows["rebuild_as"].notna()
+    decided = decided.where(~rebuild, "Rebuild as " + rows["rebuild_as"].astype("string"))
+    df = pd.DataFrame({"Contract": rows["contract_name"].astype("string"),
+                       "Company": rows["company_name"].astype("string"),
+                       "Proposed": rows["halo_target"].astype("string"),
+                       "Agreed": decided, "Note": rows["note"].astype("string"),
+                       "Date": rows["decided_at"].map(_date)})
+    return (f'<h3>Agreed decisions: {_n(len(df))} contracts</h3><p>Decided with the MSP in the contract '
+            'explorer; these override the proposed target.</p>'
+            + _table(df, [20, 16, 18, 16, 20, 10], max_rows, "decisions", "decisions.csv"))
 
 
 # ---------------------------------------------------------------- rebuild by hand
