@@ -44,3 +44,17 @@ def test_inside_refuses_paths_that_escape(tmp_path):
         inside(tmp_path, "../elsewhere.csv")
     with pytest.raises(ValueError):
         inside(tmp_path, "/etc/passwd")
+
+
+def test_large_frames_read_back_the_same_as_pandas_would_write_them(tmp_path):
+    n = 12_000  # above the size where write_csv switches to pyarrow's writer
+    texts = ["plain", 'has "quotes"', "comma, inside", "line\nbreak", "=SUM(A1)", "-5", None, "Müller & Söhne"]
+    df = pd.DataFrame({"text": pd.array([texts[i % len(texts)] for i in range(n)], dtype="string"),
+                       "num": pd.array([None if i % 7 == 0 else i for i in range(n)], dtype="Int64"),
+                       "flag": [i % 2 == 0 for i in range(n)]})
+    fast = write_csv(df, tmp_path / "fast.csv")
+    csv_safe(df).to_csv(tmp_path / "pandas.csv", index=False)
+    got = pd.read_csv(fast, dtype=str, keep_default_na=False)
+    want = pd.read_csv(tmp_path / "pandas.csv", dtype=str, keep_default_na=False)
+    assert got.equals(want)
+    assert got.loc[4, "text"] == "'=SUM(A1)" and got.loc[0, "flag"] == "True" and got.loc[0, "num"] == ""
