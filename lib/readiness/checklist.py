@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from readiness.entities import fold_series
+
 ITEMS = (
     "All active clients and contacts imported and verified",
     "All active assets imported and assigned correctly",
@@ -44,10 +46,6 @@ CHECKLIST_RULES = (
     "workflow_rule_duplicate", "security_level_mapping",
 )
 CATEGORY_LABEL = {"subscription": "Subscription platforms", "rmm": "RMM", "accounting": "Accounting"}
-
-
-def _fold(s: pd.Series) -> pd.Series:
-    return s.astype("string").str.casefold().str.replace(r"[^0-9a-z]", "", regex=True).fillna("")
 
 
 def _active(df: pd.DataFrame, col: str = "isActive") -> pd.Series:
@@ -85,7 +83,7 @@ def classify_integrations(names, halo=None) -> pd.DataFrame:
     native = halo.native_integrations(names) if len(names) else pd.Series(dtype="string")
     category = pd.Series("other", index=names.index, dtype="string")
     for cat, pattern in reversed(list(CATEGORY_PATTERNS.items())):
-        hit = _fold(names).str.contains(pattern, regex=True) | _fold(native).str.contains(pattern, regex=True)
+        hit = fold_series(names).str.contains(pattern, regex=True) | fold_series(native).str.contains(pattern, regex=True)
         category = category.where(~hit.fillna(False), cat)
     return pd.DataFrame({"name": names, "halo_integration": native.astype("string"),
                          "native": native.notna().to_numpy(), "category": category})

@@ -19,6 +19,11 @@ def fold(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", str(text).lower())
 
 
+def fold_series(s):
+    """`fold` for a whole column at once; missing values become ""."""
+    return s.astype("string").str.lower().str.replace(r"[^a-z0-9]", "", regex=True).fillna("")
+
+
 @dataclass(frozen=True)
 class Entity:
     """One loadable entity: REST plural name, singular name, key columns, picklists and header synonyms."""

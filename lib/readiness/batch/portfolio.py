@@ -7,8 +7,6 @@ autoescape); client names in the chart have matplotlib's mathtext `$` escaped so
 
 from __future__ import annotations
 
-import base64
-import io
 import json
 from pathlib import Path
 
@@ -16,6 +14,7 @@ import pandas as pd
 
 from readiness.batch.worker import LOGS_DIR
 from readiness.config import TEMPLATES_DIR
+from readiness.report.charts import png_base64
 
 PORTFOLIO_COLUMNS = ["client", "slug", "readiness", "score", "coverage", "blockers", "fails", "reviews",
                      "effort_weeks_low", "effort_weeks_high", "status", "report_path"]
@@ -116,10 +115,10 @@ def readiness_chart(portfolio: pd.DataFrame) -> str:
         ax.set_xlabel("clients")
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    plt.close(fig)
-    return base64.b64encode(buf.getvalue()).decode("ascii")
+    try:
+        return png_base64(fig, dpi=100)
+    finally:
+        plt.close(fig)
 
 
 def _fmt(value, digits: int = 0) -> str:

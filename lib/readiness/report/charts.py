@@ -60,11 +60,16 @@ def _legend_below(fig: Figure, ax, handles=None) -> None:
     fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), fontsize=7, frameon=False)
 
 
+def png_base64(fig: Figure, dpi: int = DPI) -> str:
+    """`fig` as a base64 PNG on white, for embedding in self-contained HTML."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
+    return base64.b64encode(buf.getvalue()).decode("ascii")
+
+
 def figure_html(fig: Figure, alt: str, caption: str = "") -> str:
     """Render `fig` as a base64 PNG inside a <figure>; the alt text and caption are HTML-escaped."""
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=DPI, facecolor="white")
-    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    data = png_base64(fig)
     cap = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
     return (f'<figure class="chart"><img src="data:image/png;base64,{data}" alt="{html.escape(alt, quote=True)}">'
             f"{cap}</figure>")
