@@ -268,3 +268,12 @@ def test_default_as_of_ignores_forward_looking_dates(tmp_path):
     assert load_export(tmp_path).newest_date() == pd.Timestamp("2025-06-30")
     write(tmp_path, "client.yaml", "export_date: 2025-07-01\n")
     assert load_export(tmp_path).newest_date() == pd.Timestamp("2025-07-01")
+
+
+def test_lean_load_skips_only_unread_free_text_and_keeps_every_row(tmp_path):
+    write(tmp_path, "TimeEntries.csv", 'id,ticketID,dateWorked,hoursWorked,summaryNotes\n1,5,2025-01-02,1.5,"Fixed, at last"\n'
+          "2,5,2025-01-03,0.5,Call\n")
+    full, lean = load_export(tmp_path), load_export(tmp_path, lean=True)
+    assert "summaryNotes" in full.tables["TimeEntries"] and "summaryNotes" not in lean.tables["TimeEntries"]
+    assert lean.tables["TimeEntries"].equals(full.tables["TimeEntries"].drop(columns="summaryNotes"))
+    assert lean.ledger.equals(full.ledger)

@@ -159,7 +159,7 @@ def run_audit(export_or_dir, as_of=None, client: str | None = None, suppress=Non
     if isinstance(export_or_dir, (str, os.PathLike)):
         from readiness.loader import load_export
 
-        export = load_export(export_or_dir)
+        export = load_export(export_or_dir, lean=True)
     else:
         export = export_or_dir
     as_of_ts = parse_as_of(as_of)
@@ -345,7 +345,7 @@ def load_for_client(export_dir, out, client: str | None = None, suppress=None):
     explorer wrote one. Returns (export, suppressions path or object or None)."""
     from readiness.loader import load_export
 
-    export = load_export(export_dir)
+    export = load_export(export_dir, lean=True)
     if suppress is None and out is not None:
         kept = Path(out) / slugify(_client_name(export, client)) / "suppressions.yaml"
         if kept.is_file():

@@ -170,6 +170,14 @@ LOAD_ORDER = ["Companies", "Services", "ServiceBundles", "Products", "Roles", "R
                                      "BillingCodes"}]
 CAPTURED = ("WorkflowRules", "NotificationTemplates")
 
+# Free text in the big history tables that no check, report section or explorer view reads. The audit loads
+# without it (load_export(lean=True)); a plain load_export keeps every column.
+NOT_AUDITED = {
+    "TimeEntries": ("summaryNotes", "internalNotes"),
+    "Tickets": ("description", "resolution"),
+    "NotificationHistory": ("recipientEmailAddress", "recipientDisplayName", "entityTitle"),
+}
+
 WORKFLOW_RULE_COLUMNS = ["rule_name", "area_tab", "entity", "active", "description", "events", "conditions", "actions",
                          "notification_template", "notify", "time_offset", "last_triggered", "last_modified",
                          "audit_flags"]
