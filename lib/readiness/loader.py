@@ -625,7 +625,8 @@ def load_entity(path: Path, entity: str, ctx: _Ctx | None = None,
     if bad.any():
         rej.append(pd.DataFrame({"entity": entity, "file": name, "row": typed.index[bad], "column": bad_col[bad].values,
                                  "value": _cell_values(raw, bad_col[bad]), "reason": bad_reason[bad].values}))
-    typed = typed[~bad]
+    if bad.any():  # filtering copies every column: only pay for it when a row is rejected
+        typed = typed[~bad]
     t0 = ctx.clock("type", t0)
     schema_fail = _validate(entity, typed)
     t0 = ctx.clock("validate", t0)
