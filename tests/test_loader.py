@@ -277,3 +277,11 @@ def test_lean_load_skips_only_unread_free_text_and_keeps_every_row(tmp_path):
     assert "summaryNotes" in full.tables["TimeEntries"] and "summaryNotes" not in lean.tables["TimeEntries"]
     assert lean.tables["TimeEntries"].equals(full.tables["TimeEntries"].drop(columns="summaryNotes"))
     assert lean.ledger.equals(full.ledger)
+
+
+def test_unknown_client_date_format_is_said_and_detection_takes_over(tmp_path):
+    write(tmp_path, "client.yaml", "date_format: sometime\n")
+    write(tmp_path, "Contracts.csv", "id,companyID,contractType,status,startDate\n1,1,1,1,13/02/2024\n")
+    export = load_export(tmp_path)
+    assert export.tables["Contracts"].loc[0, "startDate"] == pd.Timestamp("2024-02-13")
+    assert any("date_format 'sometime' not understood" in p for p in export.problems)

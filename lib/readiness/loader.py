@@ -31,7 +31,6 @@ REJECT_COLUMNS = ["entity", "file", "row", "column", "value", "reason"]
 SUFFIXES = (".json", ".jsonl", ".csv")
 _TRUE = {"true", "yes", "y", "1", "t", "active", "1.0"}
 _FALSE = {"false", "no", "n", "0", "f", "inactive", "0.0"}
-_DATE_ORDERS = {"ddmmyyyy": "DMY", "mmddyyyy": "MDY", "yyyymmdd": "YMD", "dmy": "DMY", "mdy": "MDY", "ymd": "YMD"}
 
 
 @dataclass
@@ -710,11 +709,13 @@ def _read_field_info(folder: Path, problems: list[str]) -> dict:
 
 
 def _date_order_from_client(client: dict, problems: list[str]) -> str | None:
+    """Day/month order from client.yaml `date_format` in Autotask's notation ("dd/MM/yyyy" -> "DMY")."""
     fmt = client.get("date_format")
     if not fmt:
         return None
-    key = fold(re.sub(r"[^dMy]", "", str(fmt)).replace("M", "m")) if fmt else ""
-    order = _DATE_ORDERS.get(fold(str(fmt)).replace("hhmm", "").replace("tt", "")[:8]) or _DATE_ORDERS.get(key)
+    date_part = str(fmt).split()[0] if str(fmt).split() else ""
+    letters = "".join(dict.fromkeys(re.sub(r"[^dMy]", "", date_part)))  # d, M, y in the order they first appear
+    order = {"dMy": "DMY", "Mdy": "MDY", "yMd": "YMD"}.get(letters)
     if order is None:
         problems.append(f"client.yaml: date_format '{fmt}' not understood (use dd/MM/yyyy, MM/dd/yyyy or yyyy-MM-dd)")
     return order
