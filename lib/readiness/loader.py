@@ -492,12 +492,12 @@ def _type_frame(entity: str, df: pd.DataFrame, ctx: _Ctx, name: str) -> tuple[pd
     bad_col = pd.Series(pd.NA, index=df.index, dtype="string")
     bad_reason = pd.Series(pd.NA, index=df.index, dtype="string")
     ent = ENTITIES.get(entity)
-    date_cols = [c for c in df.columns if ents.field_kind(entity, c) == DATE]
+    # dates still written as text (grid exports) decide the file's day/month order; typed ones need none
+    texts = [df[c] for c in df.columns if ents.field_kind(entity, c) == DATE
+             and (pd.api.types.is_string_dtype(df[c]) or df[c].dtype == object)]
     order = ctx.date_order
-    if order is None and date_cols:
-        texts = pd.concat([df[c] for c in date_cols if pd.api.types.is_string_dtype(df[c]) or df[c].dtype == object])\
-            if any(pd.api.types.is_string_dtype(df[c]) or df[c].dtype == object for c in date_cols) else pd.Series([])
-        order, decided = detect_date_order(texts.head(200_000)) if len(texts) else ("MDY", True)
+    if order is None and texts:
+        order, decided = detect_date_order(pd.concat(texts).head(200_000))
         if not decided:
             ctx.problems.append(f"{name}: dates have no day above 12, so day/month order is ambiguous; read as "
                                 f"MM/dd/yyyy. Set date_format in client.yaml if that is wrong.")
