@@ -109,7 +109,7 @@ def audit(export_dir: str = "", client: str = "", as_of: str = "", suppress: str
     so a report run by hand leaves the same files as `readiness report`.
     """
     from readiness import config
-    from readiness.audit import AuditResult, run_audit, write_outputs
+    from readiness.audit import AuditResult, load_for_client, run_audit, write_outputs
 
     export_dir = export_dir or str(config.DEFAULT_SAMPLE)
     if audit_cache and Path(audit_cache).is_file():
@@ -120,7 +120,9 @@ def audit(export_dir: str = "", client: str = "", as_of: str = "", suppress: str
         same = Path(getattr(result.export, "path", "") or "").resolve() == Path(export_dir).resolve()
         if isinstance(result, AuditResult) and same:
             return _with_decisions(result, out_dir)
-    result = run_audit(export_dir, as_of=as_of or None, client=client or None, suppress=suppress or None)
+    # the same export and suppressions `readiness report` would use, including mutes saved in the explorer
+    export, supp = load_for_client(export_dir, out_dir or None, client or None, suppress or None)
+    result = run_audit(export, as_of=as_of or None, client=client or None, suppress=supp)
     if out_dir and not _outputs_match(result, Path(out_dir)):
         write_outputs(result, out_dir)
     return _with_decisions(result, out_dir)
