@@ -530,11 +530,13 @@ def _type_frame(entity: str, df: pd.DataFrame, ctx: _Ctx, name: str) -> tuple[pd
                 bad_reason[first] = reason[first]
             else:
                 bad_reason[first] = "'" + _text(s[first]).astype(str) + "'" + reason
-    return pd.DataFrame(out, index=df.index), bad_col, bad_reason
+    return pd.DataFrame(out, index=df.index, copy=False), bad_col, bad_reason  # the typed columns are new already
 
 
 def _schema(entity: str, df: pd.DataFrame):
-    """The pandera schema a loaded table must satisfy: key present, ids positive and unique, dates in range."""
+    """The pandera schema a loaded table must satisfy: key present, ids positive, dates in range.
+
+    Key uniqueness is not repeated here: load_entity has already rejected duplicate keys, naming each row."""
     import pandera.pandas as pa_
 
     key = ENTITIES[entity].key
@@ -543,7 +545,7 @@ def _schema(entity: str, df: pd.DataFrame):
         kind = ents.field_kind(entity, c)
         if c == key:
             checks = [pa_.Check.gt(0)] if kind == ID else [pa_.Check.str_length(min_value=1)]
-            cols[c] = pa_.Column(df[c].dtype, checks=checks, nullable=False, unique=True)
+            cols[c] = pa_.Column(df[c].dtype, checks=checks, nullable=False)
         elif c in ENTITIES[entity].required and kind == ID:
             cols[c] = pa_.Column("Int64", nullable=False)
         elif kind == DATE:
@@ -562,7 +564,7 @@ def _validate(entity: str, df: pd.DataFrame) -> pd.DataFrame:
     import pandera.errors as pe
 
     try:
-        _schema(entity, df).validate(df, lazy=True)
+        _schema(entity, df).validate(df, lazy=True, inplace=True)  # coerce=False: nothing changes, so no copy
     except pe.SchemaErrors as err:
         fc = err.failure_cases
         fc = fc[fc["index"].notna()]

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START_RE = "[=+\\-@\t\r]"
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 
@@ -26,16 +27,26 @@ def neutralise(value: object) -> object:
 
 
 def csv_safe(df: pd.DataFrame) -> pd.DataFrame:
-    """Return a copy of `df` whose text cells cannot run as spreadsheet formulas (vectorised per column)."""
-    out = df.copy()
-    for col in out.columns:
-        s = out[col]
+    """`df` with text cells that could run as spreadsheet formulas prefixed by `'` (vectorised per column).
+
+    Only cells starting with a formula character are looked at twice; `df` itself is never modified, and is
+    returned as it is when nothing needs changing."""
+    out = df
+    for i, col in enumerate(df.columns):
+        s = df.iloc[:, i]
         if not (pd.api.types.is_string_dtype(s) or s.dtype == object):
             continue
         text = s.astype("string")
-        risky = text.str.startswith(_FORMULA_START, na=False) & ~text.str.strip().str.fullmatch(_NUMBER.pattern, na=False)
+        starts = text.str.match(_FORMULA_START_RE, na=False).to_numpy(dtype=bool)
+        if not starts.any():
+            continue
+        numeric = text[starts].str.strip().str.fullmatch(_NUMBER.pattern, na=False).to_numpy(dtype=bool)
+        risky = starts.copy()
+        risky[starts] = ~numeric
         if risky.any():
-            out[col] = text.where(~risky, "'" + text)
+            if out is df:
+                out = df.copy(deep=False)
+            out.isetitem(i, text.where(~risky, "'" + text))
     return out
 
 
