@@ -270,13 +270,32 @@ def test_default_as_of_ignores_forward_looking_dates(tmp_path):
     assert load_export(tmp_path).newest_date() == pd.Timestamp("2025-07-01")
 
 
-def test_lean_load_skips_only_unread_free_text_and_keeps_every_row(tmp_path):
-    write(tmp_path, "TimeEntries.csv", 'id,ticketID,dateWorked,hoursWorked,summaryNotes\n1,5,2025-01-02,1.5,"Fixed, at last"\n'
-          "2,5,2025-01-03,0.5,Call\n")
+def test_lean_load_reads_only_audited_columns_and_keeps_every_row(tmp_path):
+    write(tmp_path, "TimeEntries.csv",
+          "id,ticketID,dateWorked,endDateTime,createDateTime,hoursWorked,summaryNotes,Custom Thing\n"
+          '1,5,2025-01-02,2025-01-02T10:00:00Z,2025-01-03T09:00:00Z,1.5,"Fixed, at last",x\n'
+          "2,5,2025-01-03,2025-01-03T10:00:00Z,2025-01-04T09:00:00Z,0.5,Call,y\n")
     full, lean = load_export(tmp_path), load_export(tmp_path, lean=True)
-    assert "summaryNotes" in full.tables["TimeEntries"] and "summaryNotes" not in lean.tables["TimeEntries"]
-    assert lean.tables["TimeEntries"].equals(full.tables["TimeEntries"].drop(columns="summaryNotes"))
+    dropped = ["endDateTime", "summaryNotes", "customThing"]
+    assert set(dropped) <= set(full.tables["TimeEntries"].columns)
+    assert not set(dropped) & set(lean.tables["TimeEntries"].columns)
+    # history dates stay: they set the default as-of
+    assert lean.tables["TimeEntries"].equals(full.tables["TimeEntries"].drop(columns=dropped))
+    assert lean.newest_date() == full.newest_date() == pd.Timestamp("2025-01-04")
     assert lean.ledger.equals(full.ledger)
+
+
+def test_lean_grid_labels_count_by_meaning(tmp_path):
+    write(tmp_path, "Tickets.csv", "Ticket ID,Organization ID,Status,Queue,Priority\n1,1,Complete,Triage,High\n")
+    t = load_export(tmp_path, lean=True).tables["Tickets"]
+    assert {"id", "companyID", "status", "queueID"} <= set(t.columns) and "priority" not in t.columns
+
+
+def test_a_bad_value_in_a_column_the_audit_never_reads_rejects_no_row_there(tmp_path):
+    write(tmp_path, "TimeEntries.csv", "id,ticketID,dateWorked,endDateTime\n1,5,2025-01-02,not a date\n")
+    assert len(load_export(tmp_path).rejects) == 1
+    lean = load_export(tmp_path, lean=True)
+    assert lean.rejects.empty and len(lean.tables["TimeEntries"]) == 1
 
 
 def test_unknown_client_date_format_is_said_and_detection_takes_over(tmp_path):
@@ -285,3 +304,21 @@ def test_unknown_client_date_format_is_said_and_detection_takes_over(tmp_path):
     export = load_export(tmp_path)
     assert export.tables["Contracts"].loc[0, "startDate"] == pd.Timestamp("2024-02-13")
     assert any("date_format 'sometime' not understood" in p for p in export.problems)
+
+
+@pytest.mark.parametrize("block", [256, 4096, 1 << 24])
+def test_values_spanning_lines_load_whole_at_any_block_edge(tmp_path, monkeypatch, block):
+    """Ticket descriptions with line breaks: the fast line-by-line read must never cut a value at a block edge."""
+    import readiness.loader as loader
+
+    monkeypatch.setattr(loader, "CSV_BLOCK_BYTES", block)
+    lines = ["id,companyID,title,description,status"]
+    for i in range(1, 400):
+        text = f"First line {i}\nsecond, with a comma\n\"quoted\" third" if i % 3 == 0 else f"one line {i}"
+        lines.append(f'{i},1,"Ticket {i}","{text.replace(chr(34), chr(34) * 2)}",1')
+    write(tmp_path, "Tickets.csv", "\n".join(lines) + "\n")
+    export = load_export(tmp_path)
+    t = export.tables["Tickets"].set_index("id")
+    assert len(t) == 399 and export.rejects.empty
+    assert t.loc[3, "description"] == 'First line 3\nsecond, with a comma\n"quoted" third'
+    assert t.loc[4, "description"] == "one line 4"
