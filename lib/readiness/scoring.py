@@ -48,7 +48,7 @@ COVERAGE_METHOD = (
 
 def _lookup(values: pd.Series, table: dict, default) -> pd.Series:
     """Map each value through `table` (missing -> default), looking up each distinct value once."""
-    codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
     mapped = np.array([table.get(u, default) for u in uniques] + [default], dtype=object)
     return pd.Series(mapped[codes], index=values.index, dtype=object)  # code -1 (missing) picks the default
 
@@ -151,7 +151,7 @@ def area_results(
     area_of = _rule_areas(findings, coverage)
     judged_areas = {area_of[r] for r in judged if r in area_of}
     # Areas outside the fixed list (a new rule family) are reported too rather than silently dropped.
-    extra = sorted((set(findings["area"].dropna().astype(str)) | set(area_of.values())) - set(AREAS))
+    extra = sorted((set(map(str, findings["area"].dropna().unique())) | set(area_of.values())) - set(AREAS))
     out = {}
     # One split of the findings instead of a full scan per area.
     parts = dict(tuple(findings.groupby(findings["area"].astype(str), sort=False)))

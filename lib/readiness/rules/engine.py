@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 import pandas as pd
+import pyarrow as pa
 
 from readiness.rules.base import ENTITY_TYPES, RULE_STATUSES, RULES, SEVERITIES, CannotJudge, Rule
 from readiness.rules.context import Context
@@ -101,17 +102,22 @@ def _normalise(r: Rule, out) -> pd.DataFrame:
     company = pd.to_numeric(company, errors="coerce").astype("Int64")
     reason = out["reason"].astype("string").fillna(r.title)
     return pd.DataFrame({
-        "rule_id": pd.Series([r.id] * n, dtype="string"),
-        "area": pd.Series([r.area] * n, dtype="string"),
-        "severity": severity.to_numpy(),
-        "status": status.to_numpy(),
-        "entity_type": etype.to_numpy(),
-        "entity_id": eid.to_numpy(),
-        "company_id": company.to_numpy(),
-        "reason": reason.to_numpy(),
-        "remediation": pd.Series([r.remediation] * n, dtype="string"),
-        "title": pd.Series([r.title] * n, dtype="string"),
-    })
+        "rule_id": _repeat(r.id, n),
+        "area": _repeat(r.area, n),
+        "severity": severity.array,
+        "status": status.array,
+        "entity_type": etype.array,
+        "entity_id": eid.array,
+        "company_id": company.array,
+        "reason": reason.array,
+        "remediation": _repeat(r.remediation, n),
+        "title": _repeat(r.title, n),
+    }, copy=False)
+
+
+def _repeat(text: str, n: int):
+    """`text` n times as a string array, built by Arrow rather than from an n-long Python list."""
+    return pd.array(pa.repeat(pa.scalar(text, pa.string()), n), dtype="string")
 
 
 def _error_row(r: Rule, exc: BaseException) -> pd.DataFrame:
@@ -190,8 +196,13 @@ def run_rules(export, as_of=None, params: dict | None = None, only: Iterable[str
         base = findings["rule_id"] + ":" + findings["entity_type"] + ":" + findings["entity_id"]
         # Two rows of one rule on the same entity id (e.g. captured sheets with a repeated name) stay
         # distinct and stable: the second and later get #2, #3 ... in export order.
-        n = base.groupby(base).cumcount()
-        findings["finding_id"] = base.where(n.eq(0), base + "#" + (n + 1).astype("string"))
+        repeated = base.duplicated(keep=False).to_numpy()
+        finding_id = base.copy()
+        if repeated.any():  # rare: number only the repeated ids rather than grouping every finding
+            part = base[repeated]
+            n = part.groupby(part).cumcount()
+            finding_id[repeated] = part.where(n.eq(0), part + "#" + (n + 1).astype("string"))
+        findings["finding_id"] = finding_id
         findings["company_name"] = findings["company_id"].map(ctx.company_names())
     findings = _typed(findings)
     cov = pd.DataFrame(coverage, columns=COVERAGE_COLUMNS).astype(

@@ -113,7 +113,7 @@ def result(entity_id, status, reason, company_id=None, severity=None, entity_typ
         if isinstance(value, pd.Series):
             if len(value) != n:
                 raise ValueError(f"result column {name!r} has {len(value)} values for {n} entities")
-            frame[name] = value.to_numpy()  # positional: every argument is derived from the same frame
+            frame[name] = value.array  # positional: every argument is derived from the same frame
         else:
             frame[name] = pd.Series([value] * n, index=idx, dtype="object") if value is not None else pd.NA
     return frame.reset_index(drop=True)
