@@ -144,8 +144,11 @@ class Context:
                 if "dateWorked" not in te.columns and "startDateTime" in te.columns:
                     date = te["startDateTime"]
                 contract = col(te, "contractID", "Int64").astype("Int64")
-                if "ticketID" in te.columns:
-                    contract = contract.fillna(te["ticketID"].map(self.ticket_contract()).astype("Int64"))
+                if "ticketID" in te.columns:  # look up only the entries that lack a contract of their own
+                    gap = contract.isna().to_numpy()
+                    if gap.any():
+                        contract = contract.copy()
+                        contract[gap] = te["ticketID"][gap].map(self.ticket_contract()).astype("Int64").to_numpy()
                 frame = pd.DataFrame({"contract": contract.to_numpy(), "date": pd.to_datetime(date).to_numpy()})
                 frame = frame[frame["date"].le(asof).fillna(False) & frame["contract"].notna()]
                 parts["last_time"] = frame.groupby("contract")["date"].max()
