@@ -755,8 +755,8 @@ def load_export(path: str | Path, date_format: str | None = None, lean: bool = F
 
     Raises FileNotFoundError only when `path` is not a folder; any bad content becomes a reject or a problem.
     `date_format` (e.g. "dd/MM/yyyy") overrides both client.yaml and detection. `lean=True` (what the audit
-    uses) skips the free-text columns of the big history tables that no check reads, which on a large MSP is a
-    third of the bytes; by default every column is kept.
+    uses) reads only the columns the audit uses of the big history tables (entities.AUDIT_COLUMNS); by default
+    every column is kept.
     """
     folder = Path(path)
     if not folder.is_dir():
