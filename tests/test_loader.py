@@ -285,6 +285,16 @@ def test_lean_load_reads_only_audited_columns_and_keeps_every_row(tmp_path):
     assert lean.ledger.equals(full.ledger)
 
 
+def test_lean_load_leaves_history_dates_out_once_client_yaml_fixes_the_as_of(tmp_path):
+    write(tmp_path, "TimeEntries.csv", "id,ticketID,dateWorked,createDateTime\n1,5,2025-01-02,2025-01-03T09:00:00Z\n")
+    write(tmp_path, "client.yaml", "name: Acme IT\nexport_date: '2025-02-01'\n")
+    lean = load_export(tmp_path, lean=True)
+    assert "createDateTime" not in lean.tables["TimeEntries"] and "dateWorked" in lean.tables["TimeEntries"]
+    assert lean.newest_date() == pd.Timestamp("2025-02-01")
+    write(tmp_path, "client.yaml", "name: Acme IT\nexport_date: someday\n")  # not a date: history decides
+    assert "createDateTime" in load_export(tmp_path, lean=True).tables["TimeEntries"]
+
+
 def test_lean_grid_labels_count_by_meaning(tmp_path):
     write(tmp_path, "Tickets.csv", "Ticket ID,Organization ID,Status,Queue,Priority\n1,1,Complete,Triage,High\n")
     t = load_export(tmp_path, lean=True).tables["Tickets"]

@@ -172,8 +172,9 @@ CAPTURED = ("WorkflowRules", "NotificationTemplates")
 
 # The biggest tables are history: a large MSP has millions of time entries and tickets. The audit
 # (load_export(lean=True): rules, contract map, report, explorer) reads only these of their columns, plus the key,
-# the required columns and every record-history date (they set the default as-of); the rest is neither read nor
-# typed, so a bad value there rejects no row. A plain load_export keeps every column.
+# the required columns and, unless client.yaml gives the export_date, every record-history date (they then set
+# the default as-of). The rest is neither read nor typed, so a bad value there rejects no row. A plain
+# load_export keeps every column.
 AUDIT_COLUMNS = {
     "TimeEntries": ("ticketID", "resourceID", "roleID", "billingCodeID", "contractID", "dateWorked", "startDateTime",
                     "hoursWorked", "hoursToBill"),

@@ -71,10 +71,9 @@ class Export:
         Only record-history columns count (created, modified, worked, sent, posted, completed, triggered ...):
         end, due and expiry dates look forward and would move "today" into the future.
         """
-        if self.client.get("export_date"):
-            stamp = pd.to_datetime(str(self.client["export_date"]), errors="coerce")
-            if pd.notna(stamp):
-                return pd.Timestamp(stamp).normalize()
+        fixed = export_date(self.client)
+        if fixed is not None:
+            return fixed
         newest = None
         for df in self.tables.values():
             for col in df.columns:
@@ -84,6 +83,14 @@ class Export:
                 if pd.notna(top) and (newest is None or top > newest):
                     newest = top
         return None if newest is None else pd.Timestamp(newest).normalize()
+
+
+def export_date(client: dict) -> pd.Timestamp | None:
+    """client.yaml's `export_date` as a day, or None when it is missing or not a date."""
+    if not client.get("export_date"):
+        return None
+    stamp = pd.to_datetime(str(client["export_date"]), errors="coerce")
+    return None if pd.isna(stamp) else pd.Timestamp(stamp).normalize()
 
 
 _HISTORY_DATE = re.compile(r"(?i)(create|modif|activity|worked|sent|posted|itemdate|completed|resolveddatetime|"
@@ -110,19 +117,21 @@ def _check_text_file(path: Path) -> None:
         raise FileProblem(f"{path.name}: the file is empty")
 
 
-def _audited(entity: str, name: str, lean: bool) -> bool:
+def _audited(entity: str, name: str, lean: bool, history: bool = True) -> bool:
     """Whether the column with field name `name` is read: always, unless `lean` and the audit never uses it
-    (entities.AUDIT_COLUMNS). Grid labels count by what they mean ("Paid" for isPaid, "Queue" for queueID)."""
+    (entities.AUDIT_COLUMNS). Grid labels count by what they mean ("Paid" for isPaid, "Queue" for queueID).
+    Record-history dates are read while `history` says the default as-of still depends on them."""
     wanted = ents.AUDIT_COLUMNS.get(entity) if lean else None
     if wanted is None:
         return True
     ent = ENTITIES[entity]
     as_flag = "is" + name[:1].upper() + name[1:]
-    return (name in wanted or name == ent.key or name in ent.required or bool(_HISTORY_DATE.search(name))
+    return (name in wanted or name == ent.key or name in ent.required or (history and bool(_HISTORY_DATE.search(name)))
             or _grid_fallback(entity, name, None) in wanted or as_flag in wanted)
 
 
-def _read_csv(path: Path, entity: str, lean: bool = False) -> tuple[pd.DataFrame, np.ndarray, list[dict]]:
+def _read_csv(path: Path, entity: str, lean: bool = False,
+              history: bool = True) -> tuple[pd.DataFrame, np.ndarray, list[dict]]:
     """Read a CSV with pyarrow: typed where pyarrow is sure, text elsewhere. Returns frame, row numbers, bad rows.
 
     With `lean`, columns the audit never uses are not read at all (see _audited)."""
@@ -144,7 +153,7 @@ def _read_csv(path: Path, entity: str, lean: bool = False) -> tuple[pd.DataFrame
             if not isinstance(h, str):
                 continue
             name = _canonical(entity, h)
-            if _audited(entity, name, lean):
+            if _audited(entity, name, lean, history):
                 keep.append(h)
             kind = ents.field_kind(entity, name)
             if kind in (TEXT, None):
@@ -449,6 +458,7 @@ class _Ctx:
     problems: list[str]
     names: dict  # entity -> {folded name: id or -1 when ambiguous}
     timings: dict = field(default_factory=dict)
+    history: bool = True  # False once client.yaml fixes the as-of: record-history dates then decide nothing
 
     def clock(self, stage: str, since: float) -> float:
         """Add the seconds since `since` to `stage`; returns now."""
@@ -616,9 +626,9 @@ def load_entity(path: Path, entity: str, ctx: _Ctx | None = None,
         _check_text_file(path)
         if path.suffix.lower() in (".json", ".jsonl"):
             raw, rows, malformed = _read_json(path)
-            raw = raw[[c for c in raw.columns if _audited(entity, _canonical(entity, str(c)), lean)]]
+            raw = raw[[c for c in raw.columns if _audited(entity, _canonical(entity, str(c)), lean, ctx.history)]]
         else:
-            raw, rows, malformed = _read_csv(path, entity, lean)
+            raw, rows, malformed = _read_csv(path, entity, lean, ctx.history)
         t0 = ctx.clock("read", t0)
     except FileProblem as exc:
         ctx.problems.append(str(exc))
@@ -765,7 +775,8 @@ def load_export(path: str | Path, date_format: str | None = None, lean: bool = F
     client = _read_client(folder, problems)
     if date_format:
         client = {**client, "date_format": date_format}
-    ctx = _Ctx(_date_order_from_client(client, problems), _read_field_info(folder, problems), problems, {})
+    ctx = _Ctx(_date_order_from_client(client, problems), _read_field_info(folder, problems), problems, {},
+               history=export_date(client) is None)
     tables, ledger_rows, rejects = {}, [], []
     for entity in ents.LOAD_ORDER:
         file = _find_file(folder, entity, problems)
