@@ -164,10 +164,15 @@ def contract_names(df: pd.DataFrame) -> pd.Series:
 
 def group_join(keys: pd.Series, values: pd.Series, sep: str = ", ") -> pd.Series:
     """Per row: all distinct `values` of the rows sharing its key, sorted and joined (e.g. the ids in a
-    duplicate group). Works on the grouped frame, so the cost is one join per group, not per row."""
-    frame = pd.DataFrame({"k": keys.to_numpy(), "v": values.astype("string").to_numpy()}).dropna()
-    frame = frame.drop_duplicates().sort_values(["k", "v"])
-    # most keys are unique: only groups of two or more need a Python-level join
-    many = frame["k"].duplicated(keep=False).to_numpy()
-    joined = pd.concat([frame[~many].set_index("k")["v"], frame[many].groupby("k")["v"].agg(sep.join)])
-    return pd.Series(keys.map(joined).astype("string").to_numpy(), index=keys.index, dtype="string")
+    duplicate group); a key held by one row gives that row's value, a missing key gives NA. Only rows whose key
+    repeats are grouped, so the cost follows the duplicates, not the table."""
+    vals = values.astype("string")
+    present = keys.notna().to_numpy()
+    out = pd.Series(vals.to_numpy(), index=keys.index, dtype="string").where(present)
+    shared = keys.duplicated(keep=False).to_numpy() & present
+    if shared.any():
+        frame = pd.DataFrame({"k": keys[shared].to_numpy(), "v": vals[shared].to_numpy()}).dropna()
+        frame = frame.drop_duplicates().sort_values(["k", "v"])
+        joined = frame.groupby("k")["v"].agg(sep.join)
+        out[shared] = pd.array(keys[shared].map(joined).to_numpy(), dtype="string")
+    return out
