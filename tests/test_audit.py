@@ -378,3 +378,16 @@ def test_rejected_rows_are_written_with_file_row_column_and_reason(tmp_path):
     rejects = pd.read_csv(paths["rejects"])
     assert rejects[["file", "row", "column"]].values.tolist() == [["Contracts.csv", 3, "startDate"]]
     assert "31/31/2024" in rejects.loc[0, "reason"]
+
+
+@pytest.mark.parametrize("sample", ["acme-it", "northwind-grid", "contoso-json"])
+def test_reading_only_the_audited_columns_changes_no_finding(sample):
+    """The audit's lean load (entities.AUDIT_COLUMNS) must leave out only columns no rule, map or roll-up reads."""
+    from readiness.loader import load_export
+
+    folder = SAMPLE.parent / sample
+    full, lean = run_audit(load_export(folder)), run_audit(load_export(folder, lean=True))
+    assert len(lean.export.tables["TimeEntries"].columns) < len(full.export.tables["TimeEntries"].columns)
+    pd.testing.assert_frame_equal(lean.findings, full.findings)
+    pd.testing.assert_frame_equal(lean.contract_map, full.contract_map)
+    assert lean.summary["score"] == full.summary["score"] and lean.summary["effort"] == full.summary["effort"]
