@@ -168,14 +168,12 @@ def _read_csv(path: Path, entity: str, lean: bool = False,
                                                   include_columns=keep if skipping else None),
         )
 
-    def careful(encoding: str):
-        """Values may span lines (a ticket description with line breaks): slower, so only when needed."""
+    def not_utf8(exc: Exception) -> bool:
+        return "UTF8" in str(exc) or "utf-8" in str(exc).lower()
+
+    def windows_text():
+        """Autotask grids exported on Windows come as Windows-1252; read carefully (see below)."""
         try:
-            return attempt(encoding, multiline=True)
-        except pa.ArrowInvalid as exc:
-            if "UTF8" not in str(exc) and "utf-8" not in str(exc).lower():
-                raise FileProblem(f"{path.name}: not a readable CSV ({exc})") from exc
-        try:  # Autotask grids exported on Windows come as Windows-1252
             return attempt("cp1252", multiline=True)
         except (pa.ArrowInvalid, UnicodeDecodeError):
             return attempt("latin-1", multiline=True)
@@ -183,13 +181,21 @@ def _read_csv(path: Path, entity: str, lean: bool = False,
     try:
         # Most files have no line breaks inside values, and reading them line by line is up to twice as fast.
         # pyarrow's parser is quote-aware within a block and raises when a quoted value crosses a block edge,
-        # so a file that needs the careful read never passes silently. Any bad row also gets a careful re-read
-        # so rows are numbered and judged one way only.
+        # so a file that needs the careful read (values spanning lines) never passes silently. Any bad row also
+        # gets the careful re-read, so rows are numbered and judged one way only.
         table = attempt("utf8", multiline=False)
         if bad:
-            table = careful("utf8")
-    except pa.ArrowInvalid:
-        table = careful("utf8")
+            table = attempt("utf8", multiline=True)
+    except pa.ArrowInvalid as exc:
+        if not_utf8(exc):
+            table = windows_text()
+        else:
+            try:
+                table = attempt("utf8", multiline=True)
+            except pa.ArrowInvalid as again:
+                if not not_utf8(again):
+                    raise FileProblem(f"{path.name}: not a readable CSV ({again})") from again
+                table = windows_text()
     except (UnicodeDecodeError, StopIteration) as exc:
         raise FileProblem(f"{path.name}: not a readable CSV ({exc})") from exc
     if len(set(table.column_names)) != len(table.column_names):
