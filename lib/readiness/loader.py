@@ -660,11 +660,14 @@ def load_entity(path: Path, entity: str, ctx: _Ctx | None = None,
         return None, ledger, rejects
     typed, bad_col, bad_reason = _type_frame(entity, raw, ctx, name)
     key = ENTITIES[entity].key
+    # masked writes rebuild a whole text column, so each is made only when some row is hit
     for req in ENTITIES[entity].required:
         blank = typed[req].isna() & bad_col.isna()
-        bad_col[blank], bad_reason[blank] = req, f"required {req} is empty"
+        if blank.any():
+            bad_col[blank], bad_reason[blank] = req, f"required {req} is empty"
     dup = typed[key].duplicated(keep="first") & typed[key].notna() & bad_col.isna()
-    bad_col[dup], bad_reason[dup] = key, "duplicate " + key + " '" + typed.loc[dup, key].astype(str) + "'"
+    if dup.any():
+        bad_col[dup], bad_reason[dup] = key, "duplicate " + key + " '" + typed.loc[dup, key].astype(str) + "'"
     bad = bad_col.notna()
     if bad.any():
         rej.append(pd.DataFrame({"entity": entity, "file": name, "row": typed.index[bad], "column": bad_col[bad].values,
