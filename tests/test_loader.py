@@ -199,6 +199,23 @@ def test_non_numeric_id_and_unparseable_date_name_file_row_and_column(tmp_path):
     assert set(rej["file"]) == {"Contracts.csv"}
 
 
+@pytest.mark.parametrize("value, expected", [
+    ("13/02/2024 09:30 PM", "2024-02-13 21:30:00"), ("1/2/24 9:05:33", "2024-02-01 09:05:33"),
+    ("31/12/2023 12:00 AM", "2023-12-31 00:00:00"), ("31/12/2023 12:15 PM", "2023-12-31 12:15:00"),
+    ("05.06.2025 7:08 pm", "2025-06-05 19:08:00"),
+    ("31/02/2024", None), ("01/01/2024 24:00", None), ("01/01/2024 11:60", None), ("01/01/2024 10:00:60", None),
+    ("1/0024/2024", None), ("1/1/024", None), ("next week", None),
+])
+def test_grid_dates_are_real_calendar_dates_and_clock_times(tmp_path, value, expected):
+    write(tmp_path, "client.yaml", "date_format: dd/MM/yyyy\n")
+    write(tmp_path, "Contracts.csv", f"id,companyID,contractType,status,startDate\n1,1,1,1,{value}\n")
+    export = load_export(tmp_path)
+    if expected is None:
+        assert export.tables["Contracts"].empty and "is not a date (dd/MM/yyyy)" in export.rejects["reason"].iloc[0]
+    else:
+        assert export.tables["Contracts"]["startDate"].iloc[0] == pd.Timestamp(expected)
+
+
 def test_duplicate_ids_and_ragged_rows_are_rejected_not_lost(tmp_path):
     write(tmp_path, "Contracts.csv", "id,companyID,contractType,status\n1,1,1,1\n1,1,3,1\n2,1,1,1,extra,fields\n3,1,1,1\n")
     export = load_export(tmp_path)

@@ -20,11 +20,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import yaml
 
 from readiness import entities as ents
-from readiness.entities import BOOL, DATE, ENTITIES, ID, NUM, PICK, TEXT, fold
+from readiness.entities import BOOL, DATE, ENTITIES, ID, NUM, PICK, TEXT, fold, fold_series
 
 LEDGER_COLUMNS = ["entity", "file", "read", "loaded", "rejected"]
 REJECT_COLUMNS = ["entity", "file", "row", "column", "value", "reason"]
@@ -392,8 +393,19 @@ def _to_bool(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     return out, bad
 
 
-_SLASH = re.compile(r"^\s*(\d{1,4})[/.\-](\d{1,2})[/.\-](\d{2,4})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?"
-                    r"\s*([AaPp][Mm])?)?\s*$")
+# d/m/y, m/d/y or y/m/d with an optional time ("13/02/2024 09:30 PM"): parts p0-p2, then hour, minute, second, am/pm
+_SLASH = (r"^\s*(?P<p0>\d{1,4})[/.\-](?P<p1>\d{1,2})[/.\-](?P<p2>\d{2,4})(?:[ T]+(?P<p3>\d{1,2}):(?P<p4>\d{2})"
+          r"(?::(?P<p5>\d{2}))?(?:\.\d+)?\s*(?P<p6>[AaPp][Mm])?)?\s*$")
+
+
+def _slash_parts(t: pd.Series) -> pd.DataFrame:
+    """The parts of each slash-written date in `t` as text columns 0-6 (NA where absent or not a date).
+
+    Arrow's regex engine runs this in C++; pandas' str.extract would call Python's re once per value."""
+    parts = pc.extract_regex(pa.array(t.astype("string").array, type=pa.string()), _SLASH)
+    cols = {i: pd.Series(pd.array(pc.struct_field(parts, f"p{i}"), dtype="string"), index=t.index) for i in range(7)}
+    frame = pd.DataFrame(cols)
+    return frame.mask(frame.eq(""))
 
 
 def detect_date_order(values: pd.Series) -> tuple[str, bool]:
@@ -405,7 +417,7 @@ def detect_date_order(values: pd.Series) -> tuple[str, bool]:
     t = _text(values).dropna()
     if t.empty:
         return "MDY", False
-    parts = t.str.extract(_SLASH.pattern).dropna(subset=[0, 1, 2])
+    parts = _slash_parts(t).dropna(subset=[0, 1, 2])
     if parts.empty:
         return "YMD", True
     a, b = parts[0].astype(int), parts[1].astype(int)
@@ -434,23 +446,35 @@ def _to_date(s: pd.Series, order: str) -> tuple[pd.Series, pd.Series]:
         out[iso] = parsed.dt.tz_convert(None).astype("datetime64[ms]")
     rest = t.notna() & ~iso
     if rest.any():
-        p = t[rest].str.extract(_SLASH.pattern)
+        p = _slash_parts(t[rest])
+        matched = p[0].notna().to_numpy()  # values that are no date at all stay NaT (and become rejects)
+        at = np.flatnonzero(rest.to_numpy())[matched]
+        p = p[matched]
         if order == "DMY":
             d, m, y = p[0], p[1], p[2]
         elif order == "YMD":
             y, m, d = p[0], p[1], p[2]
         else:
             m, d, y = p[0], p[1], p[2]
-        y = y.where(y.str.len() != 2, "20" + y)
-        hour = p[3].fillna("0").astype(int)
+        year = y.astype("Int64")
+        year = year.where(y.str.len() != 2, year + 2000)
+        hour = p[3].astype("Int64").fillna(0)
         ampm = p[6].str.lower()
         pm = ((ampm == "pm") & (hour < 12)).fillna(False).astype(bool)  # no am/pm means a 24-hour clock
         midnight = ((ampm == "am") & (hour == 12)).fillna(False).astype(bool)
         hour = hour.where(~pm, hour + 12).where(~midnight, 0)
-        iso_text = (y.str.zfill(4) + "-" + m.str.zfill(2) + "-" + d.str.zfill(2) + " " + hour.astype(str).str.zfill(2)
-                    + ":" + p[4].fillna("00") + ":" + p[5].fillna("00"))
-        parsed = pd.to_datetime(iso_text, format="%Y-%m-%d %H:%M:%S", errors="coerce")
-        out[rest] = parsed.astype("datetime64[ms]")
+        # assembled from numbers, not re-parsed from text; an impossible date (31/02) comes out NaT
+        parts = pd.DataFrame({"year": year, "month": m.astype("Int64"), "day": d.astype("Int64"), "hour": hour,
+                              "minute": p[4].astype("Int64").fillna(0), "second": p[5].astype("Int64").fillna(0)})
+        # the clock must be a real one, and day and month at most two digits (pandas would roll 24:00 over)
+        real = (parts["hour"].le(23) & parts["minute"].le(59) & parts["second"].le(59)
+                & d.str.len().le(2) & m.str.len().le(2) & y.str.len().isin([2, 4])).to_numpy(dtype=bool)
+        parts, at = parts[real], at[real]
+        if len(parts):
+            parsed = pd.to_datetime(parts.astype("int64"), errors="coerce").astype("datetime64[ms]")
+            values = out.to_numpy(copy=True)
+            values[at] = parsed.to_numpy()
+            out = pd.Series(values, index=s.index)
     bad = t.notna() & out.isna()
     return out, bad
 
@@ -487,7 +511,7 @@ def _picklist(entity: str, fld: str, s: pd.Series, ctx: _Ctx) -> tuple[pd.Series
         known = {**ents.picklist_labels(entity, fld), **ctx.picklists.get((entity, fld), {})}
         lookup = {fold(v): k for k, v in known.items()}
         lookup.update(ents.LABEL_ALIASES.get((entity, fld), {}))
-        folded = labels.dropna().map(fold)
+        folded = fold_series(labels.dropna())
         mapped = folded.map(lookup)
         unknown = folded[mapped.isna()]
         if len(unknown):
@@ -511,7 +535,7 @@ def _name_ref(entity: str, fld: str, s: pd.Series, ctx: _Ctx) -> tuple[pd.Series
     names = ctx.names.get(target, {})
     t = _text(s)
     # an exact name beats a folded one, so "Granite Wines" and "GRANITE  WINES" stay apart when both exist
-    ids = t.map(ctx.names.get(target + ":exact", {})).fillna(t.map(fold, na_action="ignore").map(names))
+    ids = t.map(ctx.names.get(target + ":exact", {})).fillna(fold_series(t).where(t.notna()).map(names))
     reason = pd.Series(pd.NA, index=s.index, dtype="string")
     missing = t.notna() & ids.isna()
     ambiguous = ids == -1
@@ -799,7 +823,7 @@ def load_export(path: str | Path, date_format: str | None = None, lean: bool = F
             tables[entity] = table
             name_col = {"Companies": "companyName", "Services": "name"}.get(entity)
             if name_col and name_col in table:
-                keys = table[name_col].astype("string").fillna("").map(fold)
+                keys = fold_series(table[name_col])
                 counts = keys.value_counts()
                 ids = pd.Series(table["id"].values, index=keys)
                 ids = ids[~ids.index.duplicated()]
