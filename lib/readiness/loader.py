@@ -431,6 +431,45 @@ def detect_date_order(values: pd.Series) -> tuple[str, bool]:
     return "MDY", False
 
 
+def _slash_dates(t: pd.Series, order: str) -> np.ndarray:
+    """Slash-written dates (see _SLASH) read in day/month `order` as datetime64[ms]; NaT where not a real date.
+
+    The parts are split by Arrow's regex engine and the dates assembled with numpy date arithmetic, so no value
+    goes through Python one at a time."""
+    parts = pc.extract_regex(pa.array(t.astype("string").array, type=pa.string()), _SLASH)
+    matched = ~np.asarray(pc.is_null(parts).to_numpy(zero_copy_only=False), dtype=bool)
+
+    def text(i: int):
+        return pc.fill_null(pc.struct_field(parts, f"p{i}"), "")
+
+    def number(i: int) -> np.ndarray:  # absent parts (no time, no seconds) are 0
+        txt = text(i)
+        return np.asarray(pc.fill_null(pc.cast(pc.if_else(pc.equal(txt, ""), "0", txt), pa.int64()), 0)
+                          .to_numpy(zero_copy_only=False), dtype=np.int64)
+
+    def width(i: int) -> np.ndarray:
+        return np.asarray(pc.utf8_length(text(i)).to_numpy(zero_copy_only=False), dtype=np.int64)
+
+    pos = {"DMY": (2, 1, 0), "YMD": (0, 1, 2), "MDY": (2, 0, 1)}[order]  # where year, month and day stand
+    year, month, day = (number(i) for i in pos)
+    y_width, m_width, d_width = (width(i) for i in pos)
+    year = np.where(y_width == 2, year + 2000, year)
+    hour, minute, second = number(3), number(4), number(5)
+    ampm = np.asarray(pc.utf8_lower(text(6)).to_numpy(zero_copy_only=False), dtype=object)
+    hour = np.where((ampm == "pm") & (hour < 12), hour + 12, hour)  # no am/pm means a 24-hour clock
+    hour = np.where((ampm == "am") & (hour == 12), 0, hour)
+    # a real calendar day and clock time only: 31/02 and 24:00 are not dates (nothing rolls over)
+    real = (matched & (month >= 1) & (month <= 12) & (day >= 1) & (day <= 31) & (hour <= 23) & (minute <= 59)
+            & (second <= 59) & (d_width <= 2) & (m_width <= 2) & np.isin(y_width, (2, 4)))
+    months = np.where(real, (year - 1970) * 12 + month - 1, 0).astype("timedelta64[M]")
+    first = np.datetime64("1970-01", "M") + months
+    dates = first.astype("datetime64[D]") + np.where(real, day - 1, 0).astype("timedelta64[D]")
+    real &= dates.astype("datetime64[M]") == first  # day 31 of a 30-day month lands in the next month
+    stamps = (dates.astype("datetime64[ms]") + (hour * 3_600_000 + minute * 60_000 + second * 1000)
+              .astype("timedelta64[ms]"))
+    return np.where(real, stamps, np.datetime64("NaT", "ms"))
+
+
 def _to_date(s: pd.Series, order: str) -> tuple[pd.Series, pd.Series]:
     if pd.api.types.is_datetime64_any_dtype(s):
         out = s.dt.tz_convert(None) if getattr(s.dt, "tz", None) is not None else s
@@ -438,45 +477,20 @@ def _to_date(s: pd.Series, order: str) -> tuple[pd.Series, pd.Series]:
     if not (pd.api.types.is_string_dtype(s) or s.dtype == object):  # date32 from pyarrow and the like
         out = pd.to_datetime(s, errors="coerce")
         return out.astype("datetime64[ms]"), pd.Series(False, index=s.index)
-    t = _text(s)
-    out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ms]")
-    iso = t.str.match(r"^\d{4}-\d{2}-\d{2}", na=False)
+    # A column repeats its dates (one day per time entry), so each distinct text is read once and spread back.
+    codes, distinct = pd.factorize(_as_string(s))
+    u = _text(pd.Series(distinct, dtype="string"))
+    read = np.full(len(u) + 1, np.datetime64("NaT"), dtype="datetime64[ms]")  # the extra slot: missing values
+    iso = u.str.match(r"^\d{4}-\d{2}-\d{2}", na=False).to_numpy(dtype=bool)
     if iso.any():
-        parsed = pd.to_datetime(t[iso], format="ISO8601", errors="coerce", utc=True)
-        out[iso] = parsed.dt.tz_convert(None).astype("datetime64[ms]")
-    rest = t.notna() & ~iso
+        parsed = pd.to_datetime(u[iso], format="ISO8601", errors="coerce", utc=True)
+        read[np.flatnonzero(iso)] = parsed.dt.tz_convert(None).astype("datetime64[ms]").to_numpy()
+    rest = u.notna().to_numpy(dtype=bool) & ~iso
     if rest.any():
-        p = _slash_parts(t[rest])
-        matched = p[0].notna().to_numpy()  # values that are no date at all stay NaT (and become rejects)
-        at = np.flatnonzero(rest.to_numpy())[matched]
-        p = p[matched]
-        if order == "DMY":
-            d, m, y = p[0], p[1], p[2]
-        elif order == "YMD":
-            y, m, d = p[0], p[1], p[2]
-        else:
-            m, d, y = p[0], p[1], p[2]
-        year = y.astype("Int64")
-        year = year.where(y.str.len() != 2, year + 2000)
-        hour = p[3].astype("Int64").fillna(0)
-        ampm = p[6].str.lower()
-        pm = ((ampm == "pm") & (hour < 12)).fillna(False).astype(bool)  # no am/pm means a 24-hour clock
-        midnight = ((ampm == "am") & (hour == 12)).fillna(False).astype(bool)
-        hour = hour.where(~pm, hour + 12).where(~midnight, 0)
-        # assembled from numbers, not re-parsed from text; an impossible date (31/02) comes out NaT
-        parts = pd.DataFrame({"year": year, "month": m.astype("Int64"), "day": d.astype("Int64"), "hour": hour,
-                              "minute": p[4].astype("Int64").fillna(0), "second": p[5].astype("Int64").fillna(0)})
-        # the clock must be a real one, and day and month at most two digits (pandas would roll 24:00 over)
-        real = (parts["hour"].le(23) & parts["minute"].le(59) & parts["second"].le(59)
-                & d.str.len().le(2) & m.str.len().le(2) & y.str.len().isin([2, 4])).to_numpy(dtype=bool)
-        parts, at = parts[real], at[real]
-        if len(parts):
-            parsed = pd.to_datetime(parts.astype("int64"), errors="coerce").astype("datetime64[ms]")
-            values = out.to_numpy(copy=True)
-            values[at] = parsed.to_numpy()
-            out = pd.Series(values, index=s.index)
-    bad = t.notna() & out.isna()
-    return out, bad
+        read[np.flatnonzero(rest)] = _slash_dates(u[rest], order)
+    out = pd.Series(read[codes], index=s.index)  # code -1 (missing) takes the extra NaT slot
+    written = np.append(u.notna().to_numpy(dtype=bool), False)[codes]
+    return out, pd.Series(written & np.isnat(read[codes]), index=s.index)
 
 
 # --------------------------------------------------------------------------------------------- one entity
