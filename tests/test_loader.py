@@ -349,3 +349,32 @@ def test_values_spanning_lines_load_whole_at_any_block_edge(tmp_path, monkeypatc
     assert len(t) == 399 and export.rejects.empty
     assert t.loc[3, "description"] == 'First line 3\nsecond, with a comma\n"quoted" third'
     assert t.loc[4, "description"] == "one line 4"
+
+
+def test_converting_distinct_texts_gives_what_converting_every_row_gives():
+    """Grid columns are typed once per distinct text and spread back (loader._by_distinct): same values, same
+    bad rows and reasons as typing row by row, missing texts included."""
+    import numpy as np
+
+    import readiness.loader as loader
+
+    rng = np.random.default_rng(7)
+    pools = {
+        loader._to_int: ["1", "22", " 7 ", "1,000", "abc", "3.5", None, ""],
+        loader._to_number: ["$1,250.00", "1.250,50", "(12.5)", "-3", "abc", "0.75", None, ""],
+        loader._to_bool: ["Yes", "no", "TRUE", "0", "maybe", None, ""],
+    }
+    for convert, pool in pools.items():
+        s = pd.Series(rng.choice(np.array(pool, dtype=object), 5000), dtype="string", index=np.arange(2, 5002))
+        fast_val, fast_bad, _ = loader._by_distinct(lambda u, f=convert: (*f(u), None), s)
+        slow_val, slow_bad = convert(s)
+        pd.testing.assert_series_equal(fast_val, slow_val, check_names=False)
+        assert fast_bad.tolist() == slow_bad.tolist() and fast_bad.any()
+    ctx = loader._Ctx(None, {}, [], {})
+    labels = pd.Series(rng.choice(np.array(["Recurring Service", "Block Hours", "Umbrella", None], dtype=object),
+                                  5000), dtype="string")
+    fast = loader._by_distinct(lambda u: loader._picklist("Contracts", "contractType", u, ctx), labels)
+    slow = loader._picklist("Contracts", "contractType", labels, loader._Ctx(None, {}, [], {}))
+    pd.testing.assert_series_equal(fast[0], slow[0], check_names=False)
+    assert fast[1].tolist() == slow[1].tolist() and fast[1].any()
+    pd.testing.assert_series_equal(fast[2], slow[2], check_names=False)

@@ -568,6 +568,26 @@ def _holds_names(s: pd.Series) -> bool:
     return len(t) > 0 and float(t.str.fullmatch(r"\d+").astype(bool).mean()) < 0.5
 
 
+def _by_distinct(convert, s: pd.Series):
+    """`convert` (Series -> values, bad mask, reasons or None) run on the distinct texts of `s`, spread to its rows.
+
+    Grid exports write labels, yes/no, amounts and names as text in every row; converting each distinct text once
+    keeps the cost with the number of distinct values. Typed columns (REST exports) and columns of mostly unique
+    values are converted as they are."""
+    if not isinstance(s.dtype, pd.StringDtype) or len(s) < 1000:
+        return convert(s)
+    codes, distinct = pd.factorize(s)
+    if len(distinct) > len(s) // 2:
+        return convert(s)
+    val, bad, reason = convert(pd.Series(pd.array(distinct, dtype="string")))
+
+    def spread(x: pd.Series) -> pd.Series:  # code -1 (a missing text) gives a missing value
+        return pd.Series(x.array.take(codes, allow_fill=True), index=s.index)
+
+    bad_rows = pd.Series(np.append(bad.to_numpy(dtype=bool), False)[codes], index=s.index)
+    return spread(val), bad_rows, spread(reason) if isinstance(reason, pd.Series) else reason
+
+
 def _type_frame(entity: str, df: pd.DataFrame, ctx: _Ctx, name: str) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
     """Convert raw columns to typed ones. Returns frame, first bad column per row, its reason (NA when clean)."""
     out = {}
@@ -589,15 +609,18 @@ def _type_frame(entity: str, df: pd.DataFrame, ctx: _Ctx, name: str) -> tuple[pd
         s = df[c]
         reason = None  # a Series for the reject list, or a suffix after the quoted value; built only for bad rows
         if kind == ID and ent is not None and c in ent.name_refs and _holds_names(s):
-            val, bad, reason = _name_ref(entity, c, s, ctx)
+            val, bad, reason = _by_distinct(lambda u: _name_ref(entity, c, u, ctx), s)
         elif kind == ID:
-            (val, bad), reason = _to_int(s), " is not a whole-number id"
+            val, bad, _ = _by_distinct(lambda u: (*_to_int(u), None), s)
+            reason = " is not a whole-number id"
         elif kind == PICK:
-            val, bad, reason = _picklist(entity, c, s, ctx)
+            val, bad, reason = _by_distinct(lambda u: _picklist(entity, c, u, ctx), s)
         elif kind == NUM:
-            (val, bad), reason = _to_number(s), " is not a number"
+            val, bad, _ = _by_distinct(lambda u: (*_to_number(u), None), s)
+            reason = " is not a number"
         elif kind == BOOL:
-            (val, bad), reason = _to_bool(s), " is not yes/no"
+            val, bad, _ = _by_distinct(lambda u: (*_to_bool(u), None), s)
+            reason = " is not yes/no"
         elif kind == DATE:
             (val, bad), reason = _to_date(s, order or "MDY"), f" is not a date ({date_shape})"
         else:
