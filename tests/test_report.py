@@ -363,3 +363,22 @@ def test_mutes_saved_in_the_client_folder_are_used_without_suppress(tmp_path, ca
     again = pd.read_csv(client_dir / "findings.csv").set_index("finding_id")
     assert bool(again.loc[target["finding_id"], "muted"]) is True
     assert "suppressions.yaml" in capsys.readouterr().err
+
+
+def test_sections_need_only_the_tables_handed_to_the_notebook():
+    """build_report pickles the audit for the notebook with only report.PRESENTED_TABLES; every section must
+    render exactly as it does from the whole export (a table left out would silently empty a section)."""
+    from readiness.audit import run_audit
+    from readiness.decisions import empty_decisions
+    from readiness.report import PRESENTED_TABLES, for_presentation
+
+    full = run_audit(config.DEFAULT_SAMPLE)
+    full.decisions = empty_decisions()
+    slim = for_presentation(full)
+    assert set(slim.export.tables) == set(PRESENTED_TABLES) < set(full.export.tables)
+    for section, args in [(present.executive_summary, ()), (present.findings_by_area, (15,)),
+                          (present.contract_map, (15,)), (present.rebuild_by_hand, (15,)),
+                          (present.not_to_migrate, (15,)), (present.effort_timeline, ()),
+                          (present.golive_checklist, ()), (present.muted_findings, (15,)),
+                          (present.data_completeness, (15,))]:
+        assert section(slim, *args)._repr_html_() == section(full, *args)._repr_html_(), section.__name__

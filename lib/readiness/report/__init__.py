@@ -6,6 +6,7 @@ report.ipynb (the executed notebook), report.html (self-contained, no code) and 
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import pickle
 import sys
@@ -15,6 +16,24 @@ from pathlib import Path
 from readiness.report.exceptions import PdfUnavailable, ReportError
 
 __all__ = ["build_report", "report_command", "ReportError", "PdfUnavailable"]
+
+# The export tables the report's sections read (report/present.py), with the columns they need (None: all).
+# Only these travel to the notebook: a large MSP's export is gigabytes the presentation never looks at.
+PRESENTED_TABLES = {
+    "NotificationTemplates": None,
+    "WorkflowRules": None,
+    "NotificationHistory": ("templateName", "notificationSentTime"),
+}
+
+
+def for_presentation(result):
+    """`result` with its export cut down to PRESENTED_TABLES (ledger, rejects, problems and picklists stay)."""
+    tables = {}
+    for name, columns in PRESENTED_TABLES.items():
+        table = result.export.tables.get(name)
+        if table is not None:
+            tables[name] = table if columns is None else table[[c for c in columns if c in table.columns]]
+    return dataclasses.replace(result, export=dataclasses.replace(result.export, tables=tables))
 
 
 def build_report(export_dir, out, as_of=None, client=None, suppress=None, pdf: bool = True,
@@ -42,7 +61,7 @@ def build_report(export_dir, out, as_of=None, client=None, suppress=None, pdf: b
     # The notebook gets the finished audit through a pickle instead of loading the export a second time; the
     # resolved client and as-of also let it re-run the identical audit when opened by hand.
     cache = folder / f".audit-{os.getpid()}.pkl"
-    cache.write_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    cache.write_bytes(pickle.dumps(for_presentation(result), protocol=pickle.HIGHEST_PROTOCOL))
     params = {
         "export_dir": str(Path(export_dir).resolve()),
         "client": result.client,
