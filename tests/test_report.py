@@ -382,3 +382,19 @@ def test_sections_need_only_the_tables_handed_to_the_notebook():
                           (present.golive_checklist, ()), (present.muted_findings, (15,)),
                           (present.data_completeness, (15,))]:
         assert section(slim, *args)._repr_html_() == section(full, *args)._repr_html_(), section.__name__
+
+
+def test_notebook_takes_the_audit_handed_over_rather_than_auditing_again(tmp_path, monkeypatch):
+    """build_report runs the audit once; the notebook's kernel (another working folder) must use that result."""
+    import os
+    import pickle
+
+    from readiness.audit import run_audit
+    from readiness.report import PRESENTED_TABLES, for_presentation
+
+    relative = os.path.relpath(config.DEFAULT_SAMPLE)  # as a user types it: `readiness report data/sample/...`
+    cache = tmp_path / "audit.pkl"
+    cache.write_bytes(pickle.dumps(for_presentation(run_audit(relative))))
+    monkeypatch.chdir(tmp_path)
+    result = present.audit(str(config.DEFAULT_SAMPLE.resolve()), audit_cache=str(cache))
+    assert set(result.export.tables) == set(PRESENTED_TABLES)  # a second audit would bring every table back

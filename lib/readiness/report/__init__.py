@@ -33,7 +33,9 @@ def for_presentation(result):
         table = result.export.tables.get(name)
         if table is not None:
             tables[name] = table if columns is None else table[[c for c in columns if c in table.columns]]
-    return dataclasses.replace(result, export=dataclasses.replace(result.export, tables=tables))
+    # an absolute path: the notebook's kernel runs in another folder and matches the export by its path
+    path = Path(result.export.path).resolve() if result.export.path else None
+    return dataclasses.replace(result, export=dataclasses.replace(result.export, tables=tables, path=path))
 
 
 def build_report(export_dir, out, as_of=None, client=None, suppress=None, pdf: bool = True,
