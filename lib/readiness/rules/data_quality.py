@@ -12,11 +12,14 @@ from readiness.rules.frames import (blank, col, concat, flag, fold_space, group_
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s.]+$"  # one @, a dotted domain, no spaces: what HaloPSA user matching needs
 
 
-def _contact_names(c: pd.DataFrame) -> pd.Series:
-    """ "Contact 'First Last' (id 9)"."""
-    full = (col(c, "firstName", "string").astype("string").fillna("") + " "
-            + col(c, "lastName", "string").astype("string").fillna("")).str.strip()
-    return named("Contact", full.where(full.ne(""), pd.NA), c["id"])
+def _contact_names(ctx, c: pd.DataFrame) -> pd.Series:
+    """ "Contact 'First Last' (id 9)" for the rows of `c`, a part of Contacts; built once per run for all."""
+    def build():
+        every = ctx.t("Contacts")
+        full = (col(every, "firstName", "string").astype("string").fillna("") + " "
+                + col(every, "lastName", "string").astype("string").fillna("")).str.strip()
+        return named("Contact", full.where(full.ne(""), pd.NA), every["id"])
+    return ctx.cached("contact_names", build).reindex(c.index)
 
 
 def _active_contacts(ctx) -> pd.DataFrame:
@@ -62,8 +65,8 @@ def contact_missing_email(ctx):
     c = _active_contacts(ctx)
     hit = blank(c["emailAddress"])
     return judged(c["id"], hit, "REVIEW",
-                  _contact_names(c) + " has no email address",
-                  _contact_names(c) + " has an email address", c["companyID"])
+                  _contact_names(ctx, c) + " has no email address",
+                  _contact_names(ctx, c) + " has an email address", c["companyID"])
 
 
 @rule(
@@ -85,8 +88,8 @@ def contact_duplicate_email(ctx):
     dup = flag(key.duplicated(keep=False))
     others = group_join(key, c["id"].astype("Int64").astype("string"))
     return judged(c["id"], dup, "FAIL",
-                  _contact_names(c) + " shares email " + key + " with another active contact (ids " + others + ")",
-                  _contact_names(c) + " has a unique email address", c["companyID"])
+                  _contact_names(ctx, c) + " shares email " + key + " with another active contact (ids " + others + ")",
+                  _contact_names(ctx, c) + " has a unique email address", c["companyID"])
 
 
 @rule(
@@ -105,13 +108,16 @@ def contact_invalid_email(ctx):
     email = c["emailAddress"].astype("string").str.strip()
     hit = ~flag(email.str.fullmatch(EMAIL))
     return judged(c["id"], hit, "REVIEW",
-                  _contact_names(c) + " has a malformed email address '" + email + "'",
-                  _contact_names(c) + " has a well-formed email address", c["companyID"])
+                  _contact_names(ctx, c) + " has a malformed email address '" + email + "'",
+                  _contact_names(ctx, c) + " has a well-formed email address", c["companyID"])
 
 
-def _ci_names(ci: pd.DataFrame) -> pd.Series:
-    """ "Configuration item 'title' (id 7)"."""
-    return named("Configuration item", col(ci, "referenceTitle", "string"), ci["id"])
+def _ci_names(ctx, ci: pd.DataFrame) -> pd.Series:
+    """ "Configuration item 'title' (id 7)" for the rows of `ci`, a part of ConfigurationItems; built once per run."""
+    def build():
+        every = ctx.t("ConfigurationItems")
+        return named("Configuration item", col(every, "referenceTitle", "string"), every["id"])
+    return ctx.cached("ci_names", build).reindex(ci.index)
 
 
 @rule(
@@ -129,8 +135,8 @@ def configuration_item_missing_serial(ctx):
     ci = ci[is_active(ci)]
     hit = blank(ci["serialNumber"])
     return judged(ci["id"], hit, "REVIEW",
-                  _ci_names(ci) + " has no serial number",
-                  _ci_names(ci) + " has a serial number", ci["companyID"])
+                  _ci_names(ctx, ci) + " has no serial number",
+                  _ci_names(ctx, ci) + " has a serial number", ci["companyID"])
 
 
 @rule(
@@ -152,9 +158,9 @@ def configuration_item_duplicate_serial(ctx):
     dup = flag(key.duplicated(keep=False))
     n = key.map(key.value_counts())
     return judged(ci["id"], dup, "REVIEW",
-                  (_ci_names(ci) + " shares serial '" + ci["serialNumber"].astype("string").str.strip() + "' with "
+                  (_ci_names(ctx, ci) + " shares serial '" + ci["serialNumber"].astype("string").str.strip() + "' with "
                    + (n - 1).astype("string") + " other active item(s)"),
-                  _ci_names(ci) + " has a unique serial", ci["companyID"])
+                  _ci_names(ctx, ci) + " has a unique serial", ci["companyID"])
 
 
 # (child entity, foreign key, parent entity): the parent links HaloPSA's import order depends on.
