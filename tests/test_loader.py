@@ -378,3 +378,10 @@ def test_converting_distinct_texts_gives_what_converting_every_row_gives():
     pd.testing.assert_series_equal(fast[0], slow[0], check_names=False)
     assert fast[1].tolist() == slow[1].tolist() and fast[1].any()
     pd.testing.assert_series_equal(fast[2], slow[2], check_names=False)
+
+
+def test_lean_reads_a_stand_in_only_when_the_column_it_stands_in_for_is_missing(tmp_path):
+    write(tmp_path, "TimeEntries.csv", "id,ticketID,dateWorked,startDateTime\n1,5,2025-01-02,2025-01-02T08:00:00Z\n")
+    assert "startDateTime" not in load_export(tmp_path, lean=True).tables["TimeEntries"]
+    write(tmp_path, "TimeEntries.csv", "id,ticketID,startDateTime\n1,5,2025-01-02T08:00:00Z\n")
+    assert "startDateTime" in load_export(tmp_path, lean=True).tables["TimeEntries"]

@@ -176,7 +176,7 @@ CAPTURED = ("WorkflowRules", "NotificationTemplates")
 # the default as-of). The rest is neither read nor typed, so a bad value there rejects no row. A plain
 # load_export keeps every column.
 AUDIT_COLUMNS = {
-    "TimeEntries": ("ticketID", "resourceID", "roleID", "billingCodeID", "contractID", "dateWorked", "startDateTime",
+    "TimeEntries": ("ticketID", "resourceID", "roleID", "billingCodeID", "contractID", "dateWorked",
                     "hoursWorked", "hoursToBill"),
     "Tickets": ("ticketNumber", "title", "companyID", "status", "queueID", "assignedResourceID", "contractID"),
     "NotificationHistory": ("templateName", "notificationSentTime", "companyID", "ticketID"),
@@ -185,6 +185,8 @@ AUDIT_COLUMNS = {
     "BillingItems": ("companyID", "contractID", "serviceID", "productID", "ticketID", "roleID", "billingCodeID",
                      "itemDate"),
 }
+# Columns the audit reads only when the file lacks the one they stand in for: {entity: {stand-in: preferred}}.
+AUDIT_STAND_INS = {"TimeEntries": {"startDateTime": "dateWorked"}}
 
 WORKFLOW_RULE_COLUMNS = ["rule_name", "area_tab", "entity", "active", "description", "events", "conditions", "actions",
                          "notification_template", "notify", "time_offset", "last_triggered", "last_modified",

@@ -118,17 +118,22 @@ def _check_text_file(path: Path) -> None:
         raise FileProblem(f"{path.name}: the file is empty")
 
 
-def _audited(entity: str, name: str, lean: bool, history: bool = True) -> bool:
+def _audited(entity: str, name: str, lean: bool, history: bool = True, present: frozenset = frozenset()) -> bool:
     """Whether the column with field name `name` is read: always, unless `lean` and the audit never uses it
     (entities.AUDIT_COLUMNS). Grid labels count by what they mean ("Paid" for isPaid, "Queue" for queueID).
-    Record-history dates are read while `history` says the default as-of still depends on them."""
+    Record-history dates are read while `history` says the default as-of still depends on them; a stand-in
+    (entities.AUDIT_STAND_INS) only when the file lacks the column it stands in for (`present`: field names)."""
     wanted = ents.AUDIT_COLUMNS.get(entity) if lean else None
     if wanted is None:
         return True
     ent = ENTITIES[entity]
     as_flag = "is" + name[:1].upper() + name[1:]
-    return (name in wanted or name == ent.key or name in ent.required or (history and bool(_HISTORY_DATE.search(name)))
-            or _grid_fallback(entity, name, None) in wanted or as_flag in wanted)
+    if history and _HISTORY_DATE.search(name) or name == ent.key or name in ent.required:
+        return True
+    for_whom = ents.AUDIT_STAND_INS.get(entity, {}).get(name)
+    if for_whom is not None:
+        return for_whom not in present
+    return name in wanted or _grid_fallback(entity, name, None) in wanted or as_flag in wanted
 
 
 def _read_csv(path: Path, entity: str, lean: bool = False,
@@ -150,11 +155,12 @@ def _read_csv(path: Path, entity: str, lean: bool = False,
         header = next(iter(pd.read_csv(pd.io.common.StringIO(first), header=None, dtype=str).itertuples(index=False)),
                       ())
         types, keep = {}, []
+        present = frozenset(_canonical(entity, h) for h in header if isinstance(h, str))
         for h in header:
             if not isinstance(h, str):
                 continue
             name = _canonical(entity, h)
-            if _audited(entity, name, lean, history):
+            if _audited(entity, name, lean, history, present):
                 keep.append(h)
             kind = ents.field_kind(entity, name)
             if kind in (TEXT, None):
@@ -564,8 +570,9 @@ def _holds_names(s: pd.Series) -> bool:
     """True when a reference column mostly holds names rather than ids (a grid export's 'Organization')."""
     if pd.api.types.is_numeric_dtype(s):
         return False
-    t = _text(s).dropna()
-    return len(t) > 0 and float(t.str.fullmatch(r"\d+").astype(bool).mean()) < 0.5
+    counts = _text(s).value_counts()  # rows per distinct text: the test below runs once per distinct value
+    digits = counts.index.to_series().str.fullmatch(r"\d+").fillna(False).to_numpy(dtype=bool)
+    return counts.sum() > 0 and float(counts[digits].sum() / counts.sum()) < 0.5
 
 
 def _by_distinct(convert, s: pd.Series):
@@ -693,7 +700,9 @@ def load_entity(path: Path, entity: str, ctx: _Ctx | None = None,
         _check_text_file(path)
         if path.suffix.lower() in (".json", ".jsonl"):
             raw, rows, malformed = _read_json(path)
-            raw = raw[[c for c in raw.columns if _audited(entity, _canonical(entity, str(c)), lean, ctx.history)]]
+            present = frozenset(_canonical(entity, str(c)) for c in raw.columns)
+            raw = raw[[c for c in raw.columns
+                       if _audited(entity, _canonical(entity, str(c)), lean, ctx.history, present)]]
         else:
             raw, rows, malformed = _read_csv(path, entity, lean, ctx.history)
         t0 = ctx.clock("read", t0)
