@@ -44,6 +44,13 @@ def test_contact_duplicate_email_flagged():
     assert "(ids 1, 2)" in f["reason"].iloc[0]
 
 
+def test_contact_duplicate_email_folds_case_beyond_ascii():
+    e = export(Contacts=[contact(1, "Jürgen.Straße@Bäcker.de"), contact(2, "jürgen.strasse@bäcker.de"),
+                         contact(3, "jurgen.strasse@backer.de")])
+    f, _ = run(e, "contact_duplicate_email")
+    assert statuses(f) == {"1": "FAIL", "2": "FAIL", "3": "PASS"}  # casefold: ß is ss, Ü is ü; u is not ü
+
+
 def test_contact_duplicate_email_clean():
     f, _ = run(export(Contacts=[contact(1, "a@acme.com"), contact(2, "b@acme.com"), contact(3, None)]),
                "contact_duplicate_email")

@@ -6,7 +6,7 @@ import pandas as pd
 
 from readiness.entities import singular
 from readiness.rules.base import CannotJudge, rule
-from readiness.rules.frames import (blank, col, concat, flag, fold_space, group_join, ids, is_active, judged, named,
+from readiness.rules.frames import (blank, col, concat, flag, fold_case, fold_space, group_join, ids, is_active, judged, named,
                                     result)
 
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s.]+$"  # one @, a dotted domain, no spaces: what HaloPSA user matching needs
@@ -84,7 +84,7 @@ def contact_duplicate_email(ctx):
     ctx.need("Contacts", "emailAddress")
     c = _active_contacts(ctx)
     c = c[~blank(c["emailAddress"])]
-    key = c["emailAddress"].astype("string").str.strip().str.casefold()
+    key = fold_case(c["emailAddress"].astype("string").str.strip())
     dup = flag(key.duplicated(keep=False))
     others = group_join(key, c["id"].astype("Int64").astype("string"))
     return judged(c["id"], dup, "FAIL",
@@ -154,7 +154,7 @@ def configuration_item_duplicate_serial(ctx):
     REVIEW each; unique: PASS. Blank serials are judged by configuration_item_missing_serial."""
     ci = ctx.need("ConfigurationItems", "serialNumber")
     ci = ci[is_active(ci) & ~blank(ci["serialNumber"])]
-    key = ci["serialNumber"].astype("string").str.strip().str.casefold()
+    key = fold_case(ci["serialNumber"].astype("string").str.strip())
     dup = flag(key.duplicated(keep=False))
     n = key.map(key.value_counts())
     return judged(ci["id"], dup, "REVIEW",

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 RESULT_COLUMNS = ["entity_id", "status", "reason", "company_id", "severity", "entity_type"]
 
@@ -70,6 +72,18 @@ def day(s: pd.Series) -> pd.Series:
     return s.dt.strftime("%Y-%m-%d").astype("string").fillna("never")
 
 
+def fold_case(s: pd.Series) -> pd.Series:
+    """`str.casefold` for a text column without a Python call per value: for ASCII text casefold is lowercase,
+    which Arrow does; only values with other characters (Straße -> strasse) go through Python."""
+    t = s.astype("string")
+    out = t.str.lower()
+    ascii_ = pc.fill_null(pc.string_is_ascii(pa.array(t.array, type=pa.string())), True)  # missing stays missing
+    other = ~np.asarray(ascii_.to_numpy(zero_copy_only=False), dtype=bool)
+    if other.any():
+        out[other] = t[other].str.casefold()
+    return out
+
+
 def per_distinct(s: pd.Series, fn) -> pd.Series:
     """`fn` (text Series -> Series) applied to each distinct value once and spread back; missing stays missing.
 
@@ -82,7 +96,7 @@ def per_distinct(s: pd.Series, fn) -> pd.Series:
 
 def fold_space(s: pd.Series) -> pd.Series:
     """Case and whitespace folded text ("  ACME  Ltd " -> "acmeltd"); missing stays missing."""
-    return per_distinct(s, lambda u: u.str.casefold().str.replace(r"\s+", "", regex=True))
+    return per_distinct(s, lambda u: fold_case(u).str.replace(r"\s+", "", regex=True))
 
 
 def norm_list(s: pd.Series) -> pd.Series:
@@ -92,7 +106,7 @@ def norm_list(s: pd.Series) -> pd.Series:
     """
     base = s.astype("string").fillna("").reset_index(drop=True)
     items = base.str.split("|").explode().astype("string")
-    items = items.str.casefold().str.replace(r"\s+", " ", regex=True).str.strip()
+    items = fold_case(items).str.replace(r"\s+", " ", regex=True).str.strip()
     items = items[items.ne("").fillna(False)]
     frame = pd.DataFrame({"pos": items.index.to_numpy(), "item": items.to_numpy()}).sort_values(["pos", "item"])
     joined = frame.groupby("pos")["item"].agg("|".join).reindex(range(len(base))).fillna("")
