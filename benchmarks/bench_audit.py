@@ -6,8 +6,8 @@ the same files:
   (b) the whole `readiness audit` command,
   (c) the audit again in-process with a per-stage breakdown (load: read / type / validate, each rule, write).
 (a) and (b) run alternately `--repeat` times (default 3), because a shared machine's timings move by tens of
-percent between runs: the table shows the best run of each (the least disturbed) and the ratio of the bests, and
-the JSON keeps every run. Peak memory is the max RSS of each child process. Results are written to
+percent between runs: the table shows the best run of each, the ratio of the medians (one lucky run cannot
+move it) and, in brackets, the ratio of the bests; the JSON keeps every run. Peak memory is the max RSS of each child process. Results are written to
 benchmarks/results/audit-<size>.json.
 
     python benchmarks/bench_audit.py                 # medium and large
@@ -127,7 +127,7 @@ def main() -> None:
     args.results.mkdir(parents=True, exist_ok=True)
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     print(f"best of {args.repeat} runs each")
-    print("| size | on disk MB | rows | bare read s | audit s | audit/read (median) | read peak MB | audit peak MB "
+    print("| size | on disk MB | rows | bare read s | audit s | audit/read median (bests) | read peak MB | audit peak MB "
           "| peak/disk |")
     print("|---|---|---|---|---|---|---|---|---|")
     for size in args.sizes:
@@ -135,7 +135,7 @@ def main() -> None:
         suffix = "" if args.shape == "rest-csv" else "-" + args.shape.removesuffix("-csv")
         (args.results / f"audit-{size}{suffix}.json").write_text(json.dumps(r, indent=2))
         print(f"| {size} | {r['on_disk_mb']} | {r['rows']:,} | {r['bare_read_s']} | {r['audit_s']} | "
-              f"{r['audit_over_read']} ({r['audit_over_read_median']}) | {r['bare_read_peak_mb']} | "
+              f"{r['audit_over_read_median']} ({r['audit_over_read']}) | {r['bare_read_peak_mb']} | "
               f"{r['audit_peak_mb']} | {r['audit_peak_over_disk']} |")
         st = r["stages"]
         slowest = sorted(st["rules"].items(), key=lambda kv: -kv[1])[:5]
