@@ -282,6 +282,20 @@ def test_ids_keep_their_digits_and_the_index_gives_the_same_detail(result):
     assert ix.owner()["ContractService:201"] == 101
 
 
+def test_each_finding_is_placed_on_its_contract_once_per_findings_frame():
+    res = run_audit(SAMPLE_DIR / "acme-it")
+    ix, f = ExportIndex(res.export), res.findings
+    placed = ix.finding_contracts(f)
+    assert ix.finding_contracts(f) is placed  # opening another contract reuses it
+    etype, eid = f["entity_type"].astype("string"), f["entity_id"].astype("string")
+    on_child = placed[etype.ne("Contract").to_numpy()]
+    assert (on_child > 0).any()  # a finding on a contract service belongs to that service's contract
+    for cid in {int(on_child[on_child > 0][0]), *res.contract_map["contract_id"].head(3).astype(int)}:
+        # the plain definition: the contract itself, or a child record it owns
+        own = (etype.eq("Contract") & eid.eq(str(cid))) | (etype + ":" + eid).map(ix.owner()).eq(cid)
+        assert (placed == cid).tolist() == own.fillna(False).tolist()
+
+
 @pytest.mark.slow
 def test_every_contract_of_the_bundled_sample_opens():
     folder = SAMPLE_DIR / "acme-it"

@@ -180,6 +180,8 @@ class ExportIndex:
         self._positions: dict[str, dict] = {}
         self._columns: dict[tuple, pd.Series] = {}
         self._owner: pd.Series | None = None
+        self._findings_seen: pd.DataFrame | None = None  # kept so its id cannot be reused by another frame
+        self._finding_contract = np.empty(0, dtype=np.int64)
 
     def rows(self, entity: str, cid: int, missing: list | None = None) -> pd.DataFrame:
         """The entity's rows on contract `cid`; empty (and `entity` added to `missing`) when not exported."""
@@ -219,6 +221,18 @@ class ExportIndex:
             owner = pd.concat(parts) if parts else pd.Series(dtype="Int64")
             self._owner = owner[~owner.index.duplicated()].astype("Int64")
         return self._owner
+
+
+    def finding_contracts(self, findings: pd.DataFrame) -> np.ndarray:
+        """Contract id of each finding, on the contract itself or on one of its child records (-1 for none).
+        Worked out once per findings frame: a large MSP has hundreds of thousands of findings."""
+        if self._findings_seen is not findings:
+            etype, eid = _text(findings["entity_type"]), _text(findings["entity_id"])
+            on_contract = pd.to_numeric(eid.where(etype.eq("Contract")), errors="coerce").astype("Int64")
+            on_child = (etype + ":" + eid).map(self.owner()).astype("Int64")
+            self._finding_contract = on_contract.fillna(on_child).fillna(-1).to_numpy(dtype=np.int64)
+            self._findings_seen = findings
+        return self._finding_contract
 
 
 def _index(export) -> ExportIndex:
@@ -588,9 +602,7 @@ def _milestones(ix: ExportIndex, cid: int, missing: list) -> pd.DataFrame:
 def _contract_findings(ix: ExportIndex, cid: int, findings: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     """Non-PASS findings on the contract or any of its child records (services, blocks, rules ...), and the number
     of PASS findings."""
-    etype, eid = _text(findings["entity_type"]), _text(findings["entity_id"])
-    own = (etype.eq("Contract") & eid.eq(str(cid))) | (etype + ":" + eid).map(ix.owner()).eq(cid).fillna(False)
-    mine = findings[own.to_numpy()]
+    mine = findings[ix.finding_contracts(findings) == cid]
     passed = int(mine["status"].eq("PASS").fillna(False).sum())
     return order_findings(mine[mine["status"].ne("PASS").fillna(True).to_numpy()]), passed
 
@@ -1240,7 +1252,7 @@ class FindingsPanel:
         f = ui.findings
         auto = W.Layout(width="auto")
         areas = sorted(_text(f["area"]).replace("", pd.NA).dropna().unique())
-        sevs = [s for s in SEVERITY_ORDER if s in set(_text(f["severity"]))]
+        sevs = [s for s in SEVERITY_ORDER if s in set(_text(f["severity"]).unique())]
         self.area = W.Dropdown(options=[("All areas", ALL)] + [(a, a) for a in areas], description="Area",
                                style=LABEL_STYLE, layout=auto)
         self.severity = W.Dropdown(options=[("All severities", ALL)] + [(s, s) for s in sevs],
