@@ -385,3 +385,11 @@ def test_lean_reads_a_stand_in_only_when_the_column_it_stands_in_for_is_missing(
     assert "startDateTime" not in load_export(tmp_path, lean=True).tables["TimeEntries"]
     write(tmp_path, "TimeEntries.csv", "id,ticketID,startDateTime\n1,5,2025-01-02T08:00:00Z\n")
     assert "startDateTime" in load_export(tmp_path, lean=True).tables["TimeEntries"]
+
+
+def test_malformed_records_are_named_by_row_even_after_a_value_spanning_lines(tmp_path):
+    write(tmp_path, "Tickets.csv", 'id,companyID,status,title\n1,1,1,"two\nlines"\n2,1,1,x,extra\n3,1,1,ok\n')
+    export = load_export(tmp_path)
+    rej = export.rejects.set_index("row")
+    assert rej.loc[3, "reason"] == "expected 4 fields, found 5" and rej.loc[3, "value"] == "2,1,1,x,extra"
+    assert export.tables["Tickets"]["title"].tolist() == ["two\nlines", "ok"]

@@ -148,8 +148,11 @@ def _read_csv(path: Path, entity: str, lean: bool = False,
                     "reason": f"expected {row.expected_columns} fields, found {row.actual_columns}"})
         return "skip"
 
-    def attempt(encoding: str, multiline: bool):
+    used = {}
+
+    def attempt(encoding: str, multiline: bool, threads: bool = True):
         bad.clear()
+        used["encoding"] = encoding
         with open(path, "rb") as fh:
             first = fh.readline().decode(encoding if encoding != "utf8" else "utf-8-sig", errors="replace")
         header = next(iter(pd.read_csv(pd.io.common.StringIO(first), header=None, dtype=str).itertuples(index=False)),
@@ -168,7 +171,7 @@ def _read_csv(path: Path, entity: str, lean: bool = False,
         skipping = len(keep) < len(header) and len(set(keep)) == len(keep)
         return pa_csv.read_csv(
             path,
-            read_options=pa_csv.ReadOptions(encoding=encoding, block_size=CSV_BLOCK_BYTES),
+            read_options=pa_csv.ReadOptions(encoding=encoding, block_size=CSV_BLOCK_BYTES, use_threads=threads),
             parse_options=pa_csv.ParseOptions(newlines_in_values=multiline, invalid_row_handler=on_invalid),
             convert_options=pa_csv.ConvertOptions(column_types=types, null_values=[""], strings_can_be_null=True,
                                                   quoted_strings_can_be_null=True,
@@ -188,11 +191,8 @@ def _read_csv(path: Path, entity: str, lean: bool = False,
     try:
         # Most files have no line breaks inside values, and reading them line by line is up to twice as fast.
         # pyarrow's parser is quote-aware within a block and raises when a quoted value crosses a block edge,
-        # so a file that needs the careful read (values spanning lines) never passes silently. Any bad row also
-        # gets the careful re-read, so rows are numbered and judged one way only.
+        # so a file that needs the careful read (values spanning lines) never passes silently.
         table = attempt("utf8", multiline=False)
-        if bad:
-            table = attempt("utf8", multiline=True)
     except pa.ArrowInvalid as exc:
         if not_utf8(exc):
             table = windows_text()
@@ -205,6 +205,10 @@ def _read_csv(path: Path, entity: str, lean: bool = False,
                 table = windows_text()
     except (UnicodeDecodeError, StopIteration) as exc:
         raise FileProblem(f"{path.name}: not a readable CSV ({exc})") from exc
+    if bad:
+        # A parallel read cannot tell which record a malformed one was; the reject must name it, so a file with
+        # such records is read once more on one thread, carefully, which numbers them (header = row 1).
+        table = attempt(used["encoding"], multiline=True, threads=False)
     if len(set(table.column_names)) != len(table.column_names):
         table = table.rename_columns(_dedupe(table.column_names))
     df = _arrow_to_pandas(table)
