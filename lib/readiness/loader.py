@@ -487,20 +487,24 @@ def _to_date(s: pd.Series, order: str) -> tuple[pd.Series, pd.Series]:
     if not (pd.api.types.is_string_dtype(s) or s.dtype == object):  # date32 from pyarrow and the like
         out = pd.to_datetime(s, errors="coerce")
         return out.astype("datetime64[ms]"), pd.Series(False, index=s.index)
-    # A column repeats its dates (one day per time entry), so each distinct text is read once and spread back.
-    codes, distinct = pd.factorize(_as_string(s))
-    u = _text(pd.Series(distinct, dtype="string"))
-    read = np.full(len(u) + 1, np.datetime64("NaT"), dtype="datetime64[ms]")  # the extra slot: missing values
-    iso = u.str.match(r"^\d{4}-\d{2}-\d{2}", na=False).to_numpy(dtype=bool)
+    # a column repeats its dates (one day per time entry): each distinct text is read once (_by_distinct)
+    val, bad, _ = _by_distinct(lambda u: (*_text_dates(u, order), None), s)
+    return val, bad
+
+
+def _text_dates(s: pd.Series, order: str) -> tuple[pd.Series, pd.Series]:
+    """Dates written as text (ISO, or slashes in day/month `order`) as datetime64[ms], and where a written value
+    is not a date."""
+    t = _text(s)
+    read = np.full(len(t), np.datetime64("NaT"), dtype="datetime64[ms]")
+    iso = t.str.match(r"^\d{4}-\d{2}-\d{2}", na=False).to_numpy(dtype=bool)
     if iso.any():
-        parsed = pd.to_datetime(u[iso], format="ISO8601", errors="coerce", utc=True)
-        read[np.flatnonzero(iso)] = parsed.dt.tz_convert(None).astype("datetime64[ms]").to_numpy()
-    rest = u.notna().to_numpy(dtype=bool) & ~iso
-    if rest.any():
-        read[np.flatnonzero(rest)] = _slash_dates(u[rest], order)
-    out = pd.Series(read[codes], index=s.index)  # code -1 (missing) takes the extra NaT slot
-    written = np.append(u.notna().to_numpy(dtype=bool), False)[codes]
-    return out, pd.Series(written & np.isnat(read[codes]), index=s.index)
+        parsed = pd.to_datetime(t[iso], format="ISO8601", errors="coerce", utc=True)
+        read[iso] = parsed.dt.tz_convert(None).astype("datetime64[ms]").to_numpy()
+    written = t.notna().to_numpy(dtype=bool)
+    if (written & ~iso).any():
+        read[written & ~iso] = _slash_dates(t[written & ~iso], order)
+    return pd.Series(read, index=s.index), pd.Series(written & np.isnat(read), index=s.index)
 
 
 # --------------------------------------------------------------------------------------------- one entity
