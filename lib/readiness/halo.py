@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from readiness.entities import fold  # case, space and punctuation folding shared with the loader
+from readiness.entities import fold, fold_series  # case, space and punctuation folding shared with the loader
 
 VERDICTS = ("direct", "rethink", "manual", "retire")
 
@@ -109,8 +109,7 @@ NATIVE_INTEGRATIONS: dict[str, str] = {fold(alias): halo for halo, aliases in _I
 
 def native_integrations(names: pd.Series) -> pd.Series:
     """HaloPSA integration for each tool name (missing where none is known), matched after folding."""
-    keys = names.astype("string").str.lower().str.replace(r"[^a-z0-9]", "", regex=True)  # fold(), vectorised
-    return keys.map(NATIVE_INTEGRATIONS).astype("string")
+    return fold_series(names).map(NATIVE_INTEGRATIONS).astype("string")
 
 
 # Workflow rule -> what it is rebuilt as in HaloPSA (halopsa-model.md §3), checked in this order: the first
