@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_FORMULA_START_RE = "[=+\\-@\t\r]"
+_FORMULA_START_RE = "[" + re.escape("".join(_FORMULA_START)) + "]"  # the same characters, for a whole column
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 
