@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 import pandas as pd
-import pyarrow as pa
 
 from readiness.rules.base import ENTITY_TYPES, RULE_STATUSES, RULES, SEVERITIES, CannotJudge, Rule
 from readiness.rules.context import Context
+from readiness.rules.frames import repeat_text
 
 FINDING_COLUMNS = ["finding_id", "rule_id", "area", "severity", "status", "entity_type", "entity_id", "company_id",
                    "company_name", "reason", "remediation", "title"]
@@ -102,22 +102,18 @@ def _normalise(r: Rule, out) -> pd.DataFrame:
     company = pd.to_numeric(company, errors="coerce").astype("Int64")
     reason = out["reason"].astype("string").fillna(r.title)
     return pd.DataFrame({
-        "rule_id": _repeat(r.id, n),
-        "area": _repeat(r.area, n),
+        "rule_id": repeat_text(r.id, n),
+        "area": repeat_text(r.area, n),
         "severity": severity.array,
         "status": status.array,
         "entity_type": etype.array,
         "entity_id": eid.array,
         "company_id": company.array,
         "reason": reason.array,
-        "remediation": _repeat(r.remediation, n),
-        "title": _repeat(r.title, n),
+        "remediation": repeat_text(r.remediation, n),
+        "title": repeat_text(r.title, n),
     }, copy=False)
 
-
-def _repeat(text: str, n: int):
-    """`text` n times as a string array, built by Arrow rather than from an n-long Python list."""
-    return pd.array(pa.repeat(pa.scalar(text, pa.string()), n), dtype="string")
 
 
 def _error_row(r: Rule, exc: BaseException) -> pd.DataFrame:

@@ -113,6 +113,11 @@ def norm_list(s: pd.Series) -> pd.Series:
     return pd.Series(joined.to_numpy(), index=s.index, dtype="string")
 
 
+def repeat_text(text: str, n: int):
+    """`text` n times as a string array, built by Arrow rather than from an n-long Python list."""
+    return pd.array(pa.repeat(pa.scalar(text, pa.string()), n), dtype="string")
+
+
 def result(entity_id, status, reason, company_id=None, severity=None, entity_type=None) -> pd.DataFrame:
     """The frame a rule returns: one row per judged entity (status FAIL, REVIEW or PASS).
 
@@ -129,7 +134,8 @@ def result(entity_id, status, reason, company_id=None, severity=None, entity_typ
                 raise ValueError(f"result column {name!r} has {len(value)} values for {n} entities")
             frame[name] = value.array  # positional: every argument is derived from the same frame
         else:
-            frame[name] = pd.Series([value] * n, index=idx, dtype="object") if value is not None else pd.NA
+            frame[name] = repeat_text(value, n) if isinstance(value, str) else (
+                pd.Series([value] * n, index=idx, dtype="object") if value is not None else pd.NA)
     return frame.reset_index(drop=True)
 
 
