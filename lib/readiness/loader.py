@@ -408,11 +408,15 @@ _SLASH = (r"^\s*(?P<p0>\d{1,4})[/.\-](?P<p1>\d{1,2})[/.\-](?P<p2>\d{2,4})(?:[ T]
           r"(?::(?P<p5>\d{2}))?(?:\.\d+)?\s*(?P<p6>[AaPp][Mm])?)?\s*$")
 
 
-def _slash_parts(t: pd.Series) -> pd.DataFrame:
-    """The parts of each slash-written date in `t` as text columns 0-6 (NA where absent or not a date).
+def _slash_match(t: pd.Series):
+    """_SLASH matched against each value of `t` by Arrow's regex engine (C++, not a Python call per value):
+    a struct of parts p0-p6 per value, null where the value is not slash-written."""
+    return pc.extract_regex(pa.array(t.astype("string").array, type=pa.string()), _SLASH)
 
-    Arrow's regex engine runs this in C++; pandas' str.extract would call Python's re once per value."""
-    parts = pc.extract_regex(pa.array(t.astype("string").array, type=pa.string()), _SLASH)
+
+def _slash_parts(t: pd.Series) -> pd.DataFrame:
+    """The parts of each slash-written date in `t` as text columns 0-6 (NA where absent or not a date)."""
+    parts = _slash_match(t)
     cols = {i: pd.Series(pd.array(pc.struct_field(parts, f"p{i}"), dtype="string"), index=t.index) for i in range(7)}
     frame = pd.DataFrame(cols)
     return frame.mask(frame.eq(""))
@@ -444,9 +448,9 @@ def detect_date_order(values: pd.Series) -> tuple[str, bool]:
 def _slash_dates(t: pd.Series, order: str) -> np.ndarray:
     """Slash-written dates (see _SLASH) read in day/month `order` as datetime64[ms]; NaT where not a real date.
 
-    The parts are split by Arrow's regex engine and the dates assembled with numpy date arithmetic, so no value
-    goes through Python one at a time."""
-    parts = pc.extract_regex(pa.array(t.astype("string").array, type=pa.string()), _SLASH)
+    The parts come from _slash_match and the dates are assembled with numpy date arithmetic, so no value goes
+    through Python one at a time."""
+    parts = _slash_match(t)
     matched = ~np.asarray(pc.is_null(parts).to_numpy(zero_copy_only=False), dtype=bool)
 
     def text(i: int):
@@ -487,9 +491,7 @@ def _to_date(s: pd.Series, order: str) -> tuple[pd.Series, pd.Series]:
     if not (pd.api.types.is_string_dtype(s) or s.dtype == object):  # date32 from pyarrow and the like
         out = pd.to_datetime(s, errors="coerce")
         return out.astype("datetime64[ms]"), pd.Series(False, index=s.index)
-    # a column repeats its dates (one day per time entry): each distinct text is read once (_by_distinct)
-    val, bad, _ = _by_distinct(lambda u: (*_text_dates(u, order), None), s)
-    return val, bad
+    return _text_dates(s, order)
 
 
 def _text_dates(s: pd.Series, order: str) -> tuple[pd.Series, pd.Series]:
@@ -637,7 +639,8 @@ def _type_frame(entity: str, df: pd.DataFrame, ctx: _Ctx, name: str) -> tuple[pd
             val, bad, _ = _by_distinct(lambda u: (*_to_bool(u), None), s)
             reason = " is not yes/no"
         elif kind == DATE:
-            (val, bad), reason = _to_date(s, order or "MDY"), f" is not a date ({date_shape})"
+            val, bad, _ = _by_distinct(lambda u: (*_to_date(u, order or "MDY"), None), s)
+            reason = f" is not a date ({date_shape})"
         else:
             # Text is kept as written (no trimming: only values we parse are cleaned); a JSON number in a text
             # field such as rmmDeviceID becomes "12345" so every shape gives the same table.
