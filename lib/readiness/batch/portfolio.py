@@ -34,14 +34,18 @@ def _number(value):
     return None if f != f else f
 
 
+# What a client without finished outputs shows in the portfolio.
+NO_FIGURES = {"readiness": "Unknown", "score": None, "coverage": None, "blockers": None, "fails": None,
+              "reviews": None, "effort_weeks_low": None, "effort_weeks_high": None}
+
+
 def client_figures(folder: Path) -> dict:
     """Readiness, score, coverage, counts and effort of one client's finished outputs in `folder`.
 
     blockers = unmuted FAIL findings of severity blocker (from findings.csv); fails / reviews = unmuted FAIL /
     REVIEW counts (summary.json `counts`). Missing or unreadable files give empty values, never an error.
     """
-    out = {"readiness": "Unknown", "score": None, "coverage": None, "blockers": None, "fails": None,
-           "reviews": None, "effort_weeks_low": None, "effort_weeks_high": None}
+    out = dict(NO_FIGURES)
     try:
         s = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -66,7 +70,7 @@ def portfolio_frame(ledger: pd.DataFrame, out: Path) -> pd.DataFrame:
     client is `Unknown` with no figures (its last good outputs, if any, are not passed off as this run's)."""
     rows = []
     for rec in ledger.to_dict("records"):
-        figures = client_figures(out / rec["slug"]) if rec["status"] in ("ok", "skipped") else client_figures(Path())
+        figures = client_figures(out / rec["slug"]) if rec["status"] in ("ok", "skipped") else dict(NO_FIGURES)
         rows.append({"client": rec["client"], "slug": rec["slug"], **figures, "status": rec["status"],
                      "report_path": rec["report_path"]})
     frame = pd.DataFrame(rows, columns=PORTFOLIO_COLUMNS)
