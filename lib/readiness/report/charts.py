@@ -79,6 +79,7 @@ def _stacked_barh(ax, frame: pd.DataFrame, styles: dict, labels_inside: bool = T
     """Horizontal stacked bars, one row per index entry, one segment per column of `frame`."""
     y = np.arange(len(frame))
     left = np.zeros(len(frame))
+    longest = frame.to_numpy().sum(axis=1).max()  # a segment narrower than 6 % of the longest bar gets no label
     for col in frame.columns:
         vals = frame[col].to_numpy(dtype=float)
         st = styles[col]
@@ -86,7 +87,7 @@ def _stacked_barh(ax, frame: pd.DataFrame, styles: dict, labels_inside: bool = T
                 label=st["label"], height=0.62)
         if labels_inside:
             for yi, (lv, v) in enumerate(zip(left, vals)):
-                if v >= frame.to_numpy().sum(axis=1).max() * 0.06:
+                if v >= longest * 0.06:
                     ax.text(lv + v / 2, yi, f"{int(round(v))}", ha="center", va="center", fontsize=7,
                             color="black", bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none",
                                                  "alpha": 0.85})
