@@ -896,7 +896,7 @@ def muted_findings(result, max_rows: int = 15) -> Block:
     m = f[f["muted"].fillna(False).astype(bool)] if "muted" in f else f.iloc[0:0]
     if m.empty:
         return Block("")
-    titles = m["rule_id"].map(lambda r: _title(r, f[f["rule_id"].eq(r)]))
+    titles = m["rule_id"].map({r: _title(r, f) for r in m["rule_id"].dropna().unique()})  # once per rule
     df = pd.DataFrame({"Check": titles.astype("string"), "Entity": m["entity_id"].astype("string"),
                        "Status": m["status"].astype("string") + " (muted)",
                        "Reason for muting": m["mute_reason"].astype("string")})
