@@ -1059,19 +1059,20 @@ class ExplorerUI:
         outputs/ folder. When the client's suppressions.yaml exists there, the audit applies it; an unusable
         file is reported in the UI instead of stopping it.
         """
-        from readiness.audit import run_audit
+        from readiness.audit import _client_name, run_audit
         from readiness.config import DEFAULT_SAMPLE, OUTPUTS_DIR
         from readiness.loader import load_export
 
         out_dir = Path(out_dir) if out_dir else OUTPUTS_DIR
         export = load_export(export_dir or DEFAULT_SAMPLE)
-        result = run_audit(export, as_of=as_of or None, client=client or None)
-        supp, notice = suppressions_path(out_dir, result.slug), ""
-        if supp.is_file():
-            try:
-                result = run_audit(export, as_of=result.as_of, client=client or None, suppress=supp)
-            except SuppressionError as exc:
-                notice = f"Suppressions not applied: {exc}"
+        # the client's folder (and so its suppressions file) follows from the export; no audit needed to find it
+        supp, notice = suppressions_path(out_dir, slugify(_client_name(export, client or None))), ""
+        try:
+            result = run_audit(export, as_of=as_of or None, client=client or None,
+                               suppress=supp if supp.is_file() else None)
+        except SuppressionError as exc:  # raised before any rule runs
+            notice = f"Suppressions not applied: {exc}"
+            result = run_audit(export, as_of=as_of or None, client=client or None)
         return cls(result, out_dir=out_dir, notice=notice)
 
     def after_mute(self, path: Path) -> None:
