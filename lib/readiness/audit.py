@@ -23,7 +23,7 @@ from readiness.checklist import build_checklist, classify_integrations, integrat
 from readiness.contract_map import build_contract_map, verdict_counts
 from readiness.effort import effort_counts, estimate_effort
 from readiness.loader import REJECT_COLUMNS
-from readiness.safe import inside, slugify, write_csv
+from readiness.safe import inside, replace_into, slugify, write_csv
 from readiness.suppress import SuppressionError, Suppressions, applies_to_client, apply_suppressions, load_suppressions
 
 FINDING_COLUMNS = [
@@ -263,18 +263,6 @@ def _clean_json(obj):
     return obj
 
 
-def _replace_into(path: Path, write) -> Path:
-    """Write via `write(tmp_path)` to a temporary file next to `path`, then rename it over `path`."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return path
-
-
 def write_outputs(result: AuditResult, out_dir) -> dict[str, Path]:
     """Write findings.csv, contract_map.csv, checklist.csv and summary.json to out_dir/<slug>/.
 
@@ -300,9 +288,9 @@ def write_outputs(result: AuditResult, out_dir) -> dict[str, Path]:
         "rejects": result.export.rejects.reindex(columns=REJECT_COLUMNS),
     }
     for key, frame in frames.items():
-        _replace_into(paths[key], lambda tmp, f=frame: write_csv(f, tmp))
+        replace_into(paths[key], lambda tmp, f=frame: write_csv(f, tmp))
     text = json.dumps(_clean_json(result.summary), indent=2, ensure_ascii=False, default=_json_default)
-    _replace_into(paths["summary"], lambda tmp: tmp.write_text(text + "\n", encoding="utf-8"))
+    replace_into(paths["summary"], lambda tmp: tmp.write_text(text + "\n", encoding="utf-8"))
     return paths
 
 

@@ -9,12 +9,11 @@ The file is a log: every saved decision is appended, and the newest row per cont
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pandas as pd
 
-from readiness.safe import inside, slugify, write_csv
+from readiness.safe import inside, replace_into, slugify, write_csv
 
 FILE_NAME = "decisions.csv"
 COLUMNS = ["contract_id", "contract_name", "decision", "rebuild_as", "note", "decided_at"]
@@ -116,11 +115,5 @@ def save_decision(client_dir, contract_id: int, contract_name: str, decision: st
     log = row if log.empty else pd.concat([log, row], ignore_index=True)
     out = log.assign(decided_at=log["decided_at"].dt.strftime("%Y-%m-%dT%H:%M:%S"))
     client_dir.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        write_csv(out, tmp)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    replace_into(path, lambda tmp: write_csv(out, tmp))
     return load_decisions(path)

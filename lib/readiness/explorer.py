@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import io
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +21,7 @@ import yaml
 from readiness.decisions import (DECISIONS, empty_decisions, load_decisions, save_decision,  # noqa: F401 (re-export)
                                  validate_decision)
 from readiness.entities import singular
-from readiness.safe import inside, slugify
+from readiness.safe import inside, replace_into, slugify
 from readiness.suppress import SuppressionError, apply_suppressions, load_suppressions, parse_suppressions
 
 ALL = "__all__"  # filter value meaning "no filter"
@@ -872,13 +871,7 @@ def _dump(doc: dict) -> str:
 
 
 def _replace_text(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    replace_into(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
 def mute_finding(path, finding, reason: str, expires=None, client: str | None = None) -> Path:

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import re
 import unicodedata
 from pathlib import Path
@@ -81,6 +82,19 @@ def _arrow_writable(df: pd.DataFrame) -> bool:
     """Text, whole numbers and flags only: the column kinds both writers print the same way."""
     return all(pd.api.types.is_string_dtype(df[c]) or pd.api.types.is_integer_dtype(df[c])
                or pd.api.types.is_bool_dtype(df[c]) for c in df.columns) and len(set(df.columns)) == len(df.columns)
+
+
+def replace_into(path: str | Path, write) -> Path:
+    """Write via `write(tmp_path)` to a temporary file next to `path`, then rename it over `path`, so a reader
+    never sees half a file; the temporary file never outlives a failure."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
 
 
 def slugify(name: str, default: str = "client") -> str:

@@ -34,7 +34,7 @@ import pandas as pd
 from readiness.batch.inputs import BatchInputError, Client, read_input
 from readiness.batch.portfolio import LEDGER_COLUMNS, portfolio_frame, render_index
 from readiness.batch.worker import TMP_PREFIX, describe_error, is_up_to_date, now_iso, run_client
-from readiness.safe import inside, write_csv
+from readiness.safe import inside, replace_into, write_csv
 
 __all__ = ["batch_command", "run_batch", "BatchResult", "BatchInputError", "read_input", "run_client"]
 
@@ -87,14 +87,7 @@ def _remove_stale_tmp(out: Path) -> None:
 
 def _write_atomic(out: Path, name: str, write) -> Path:
     """Write OUT/name through a temporary file renamed into place (a reader never sees half a file)."""
-    path = inside(out, name)
-    tmp = path.with_name(f".{name}.{os.getpid()}.tmp")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path
+    return replace_into(inside(out, name), write)
 
 
 class _Progress:
