@@ -18,8 +18,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from readiness.decisions import (DECISIONS, empty_decisions, load_decisions, save_decision,  # noqa: F401 (re-export)
-                                 validate_decision)
+from readiness.decisions import DECISIONS, empty_decisions, load_decisions, save_decision  # noqa: F401 (re-export)
 from readiness.entities import singular
 from readiness.safe import inside, replace_into, slugify
 from readiness.suppress import SuppressionError, apply_suppressions, load_suppressions, parse_suppressions

@@ -12,7 +12,7 @@ import pandas as pd
 
 from readiness import halo
 from readiness.rules.base import CannotJudge
-from readiness.rules.frames import blank, col, flag, fold_space, is_active
+from readiness.rules.frames import col, flag, fold_space, is_active
 
 TICKET_COMPLETE = 5  # Tickets.status code for Complete: every other status is open work
 
