@@ -407,7 +407,7 @@ def contract_exclusion_set_unused(ctx):
     ctx.need("Contracts", "contractExclusionSetID")
     s = ctx.t("ContractExclusionSets")
     used = _count_by(ctx.active_contracts(), "contractExclusionSetID")
-    n = s["id"].map(used).fillna(0).astype(int)
+    n = _on(s, used)
     hit = n.eq(0)
     name = named("Contract exclusion set", col(s, "name", "string"), s["id"])
     note = pd.Series(np.where(is_inactive(s), " (inactive)", ""), index=s.index, dtype="string")
