@@ -15,7 +15,7 @@ import pandas as pd
 
 from readiness.rules.base import ENTITY_TYPES, RULE_STATUSES, RULES, SEVERITIES, CannotJudge, Rule
 from readiness.rules.context import Context
-from readiness.rules.frames import repeat_text
+from readiness.rules.frames import col, repeat_text
 
 FINDING_COLUMNS = ["finding_id", "rule_id", "area", "severity", "status", "entity_type", "entity_id", "company_id",
                    "company_name", "reason", "remediation", "title"]
@@ -82,13 +82,11 @@ def _normalise(r: Rule, out) -> pd.DataFrame:
     bad = set(status.dropna().unique()) - set(RULE_STATUSES) | ({"<missing>"} if status.isna().any() else set())
     if bad:
         raise ValueError(f"rule returned status values {sorted(bad)}; allowed {RULE_STATUSES}")
-    severity = (out["severity"] if "severity" in out.columns else pd.Series(pd.NA, index=out.index))
-    severity = severity.astype("string").fillna(r.severity)
+    severity = col(out, "severity").astype("string").fillna(r.severity)
     bad = set(severity.unique()) - set(SEVERITIES)
     if bad:
         raise ValueError(f"rule returned severities {sorted(bad)}")
-    etype = (out["entity_type"] if "entity_type" in out.columns else pd.Series(pd.NA, index=out.index))
-    etype = etype.astype("string").fillna(r.entity_type)
+    etype = col(out, "entity_type").astype("string").fillna(r.entity_type)
     bad = set(etype.unique()) - ENTITY_TYPES
     if bad:
         raise ValueError(f"rule returned entity types {sorted(bad)}")
@@ -98,8 +96,7 @@ def _normalise(r: Rule, out) -> pd.DataFrame:
     eid = eid.astype("string")
     if eid.isna().any() or eid.str.strip().eq("").any():
         raise ValueError("rule returned a finding without an entity id")
-    company = out["company_id"] if "company_id" in out.columns else pd.Series(pd.NA, index=out.index)
-    company = pd.to_numeric(company, errors="coerce").astype("Int64")
+    company = pd.to_numeric(col(out, "company_id"), errors="coerce").astype("Int64")
     reason = out["reason"].astype("string").fillna(r.title)
     return pd.DataFrame({
         "rule_id": repeat_text(r.id, n),
