@@ -19,7 +19,9 @@ from pathlib import Path
 import pandas as pd
 
 from readiness import __version__, scoring
+from readiness.checklist import COLUMNS as CHECKLIST_COLUMNS
 from readiness.checklist import build_checklist, classify_integrations, integration_counts
+from readiness.contract_map import COLUMNS as CONTRACT_MAP_COLUMNS
 from readiness.contract_map import build_contract_map, verdict_counts
 from readiness.effort import effort_counts, estimate_effort
 from readiness.loader import REJECT_COLUMNS
@@ -30,11 +32,6 @@ FINDING_COLUMNS = [
     "finding_id", "rule_id", "area", "severity", "status", "entity_type", "entity_id",
     "company_id", "company_name", "reason", "remediation", "muted", "mute_reason",
 ]
-CONTRACT_MAP_COLUMNS = [
-    "contract_id", "contract_name", "company_id", "company_name", "contract_type",
-    "status", "halo_target", "verdict", "edge_cases",
-]
-CHECKLIST_COLUMNS = ["item", "state", "evidence", "status"]
 OUTPUT_FILES = {
     "findings": "findings.csv",
     "contract_map": "contract_map.csv",

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 
+from readiness.halo import VERDICTS
+
 COLUMNS = [
     "contract_id", "contract_name", "company_id", "company_name", "contract_type",
     "status", "halo_target", "verdict", "edge_cases",
 ]
-VERDICTS = ("direct", "rethink", "manual", "retire")
 STATUS_LABELS = {0: "Inactive", 1: "Active"}
 
 
