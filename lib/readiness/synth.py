@@ -35,6 +35,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import yaml
 
+from readiness import entities as ents
+
 # ----------------------------------------------------------------------------------------------------------------
 # Fixed points: the export is "taken" on EXPORT_DATE, history starts in 2016.
 # ----------------------------------------------------------------------------------------------------------------
@@ -44,21 +46,11 @@ OPEN_ENDED = np.datetime64("9999-12-31", "D")
 STALE_DAYS = 180  # the rules' default `stale_days`; plants sit well clear of it (>= 200 days, <= 150 days)
 SHAPES = ("rest-csv", "json", "grid-csv")
 
-ENTITIES = (
-    "Companies", "Contacts", "Resources", "Roles", "Contracts", "ContractServices", "ContractServiceUnits",
-    "ContractServiceBundles", "ContractBlocks", "ContractBlockHourFactors", "ContractRetainers",
-    "ContractTicketPurchases", "ContractRates", "ContractMilestones", "ContractCharges", "ContractBillingRules",
-    "ContractExclusionSets", "ContractExclusionSetExcludedRoles", "ContractExclusionSetExcludedWorkTypes",
-    "ContractExclusionRoles", "ContractExclusionBillingCodes", "Services", "ServiceBundles", "ServiceBundleServices",
-    "BillingCodes", "Products", "ConfigurationItems", "Tickets", "TimeEntries", "NotificationHistory",
-    "BillingItems", "Invoices",
-)
-CAPTURE_SHEETS = ("WorkflowRules", "NotificationTemplates")
-WORKFLOW_COLUMNS = [
-    "rule_name", "area_tab", "entity", "active", "description", "events", "conditions", "actions",
-    "notification_template", "notify", "time_offset", "last_triggered", "last_modified", "audit_flags",
-]
-TEMPLATE_COLUMNS = ["template_name", "area_tab", "event", "active", "recipients", "subject", "last_modified"]
+# The export's entities and capture sheets are the loader's catalogue (readiness.entities): one list for both.
+ENTITIES = tuple(n for n in ents.ENTITIES if n not in ents.CAPTURED)
+CAPTURE_SHEETS = ents.CAPTURED
+WORKFLOW_COLUMNS = ents.WORKFLOW_RULE_COLUMNS
+TEMPLATE_COLUMNS = ents.NOTIFICATION_TEMPLATE_COLUMNS
 
 # Row counts per size. `medium` is about a tenth of `large`; `small` stays a few hundred rows per table so the
 # committed samples stay well under 1.5 MB even as JSON.
