@@ -88,13 +88,11 @@ def _client_name(export, client: str | None) -> str:
 
 
 def _rules_run(export, as_of, params):
-    """Run the catalogue; returns (findings, coverage, RULES). Accepts an engine returning a bare frame."""
+    """Run the catalogue; returns (findings, coverage, RULES)."""
     from readiness.rules import RULES, run_rules
 
     run = run_rules(export, as_of=as_of, params=params)
-    if isinstance(run, pd.DataFrame):
-        return run, None, RULES
-    return run.findings, getattr(run, "coverage", None), RULES
+    return run.findings, run.coverage, RULES
 
 
 def _normalise_findings(findings: pd.DataFrame) -> pd.DataFrame:
@@ -105,11 +103,6 @@ def _normalise_findings(findings: pd.DataFrame) -> pd.DataFrame:
             out[col] = pd.Series(pd.NA, index=out.index, dtype="string")
     out["entity_id"] = out["entity_id"].astype("string")
     out["company_id"] = pd.to_numeric(out["company_id"], errors="coerce").astype("Int64")
-    missing_id = out["finding_id"].isna()
-    if missing_id.any():
-        # Deterministic ids let suppressions and run-to-run diffs survive re-runs.
-        out.loc[missing_id, "finding_id"] = (out["rule_id"].astype("string") + ":" + out["entity_type"].astype("string")
-                                             + ":" + out["entity_id"].fillna(""))[missing_id]
     return out
 
 
