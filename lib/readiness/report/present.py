@@ -780,53 +780,19 @@ def _automation_chart(result) -> str:
 # ---------------------------------------------------------------- effort
 
 
-PHASE_LABELS = {
-    "audit": "Audit and planning", "audit_planning": "Audit and planning",
-    "foundation": "HaloPSA foundation", "platform_foundation": "HaloPSA foundation",
-    "billing": "Billing and integrations", "billing_integrations": "Billing and integrations",
-    "automations": "Automations and templates", "automations_templates": "Automations and templates",
-    "parallel": "Parallel run and cutover", "parallel_cutover": "Parallel run and cutover",
-}
-
-
 def _effort_phases(effort) -> pd.DataFrame:
-    """Phases as a frame (phase, low, high) from the summary's effort block, whatever its exact shape."""
-    if not effort:
-        return pd.DataFrame(columns=["phase", "low", "high", "drivers"])
-    phases = effort.get("phases") if isinstance(effort, dict) else effort
-    rows = []
-    if isinstance(phases, dict):
-        for key, v in phases.items():
-            v = v if isinstance(v, dict) else {"low": v[0], "high": v[1]}
-            rows.append({"phase": v.get("label") or v.get("name") or PHASE_LABELS.get(key, key.replace("_", " ")
-                                                                                       .capitalize()),
-                         "low": v.get("low", v.get("weeks_low")), "high": v.get("high", v.get("weeks_high"))})
-    elif isinstance(phases, list):
-        for v in phases:
-            key = v.get("phase") or v.get("name") or v.get("label") or ""
-            rows.append({"phase": v.get("label") or PHASE_LABELS.get(key, key),
-                         "low": v.get("low", v.get("weeks_low")), "high": v.get("high", v.get("weeks_high")),
-                         "drivers": v.get("drivers") or []})
+    """Phases as a frame (phase, low, high, drivers) from the summary's effort block (effort.estimate_effort)."""
+    rows = [{"phase": p["phase"], "low": p["weeks_low"], "high": p["weeks_high"], "drivers": p.get("drivers") or []}
+            for p in (effort or {}).get("phases", [])]
     df = pd.DataFrame(rows, columns=["phase", "low", "high", "drivers"])
-    df["drivers"] = df["drivers"].map(lambda d: d if isinstance(d, list) else [])
     df["low"] = pd.to_numeric(df["low"], errors="coerce").fillna(0.0)
     df["high"] = pd.to_numeric(df["high"], errors="coerce").fillna(df["low"])
     return df
 
 
 def _effort_total(effort) -> tuple[float, float]:
-    """(low, high) weeks overall: the effort block's own totals, else the sum over phases."""
-    if not effort:
-        return 0.0, 0.0
-    if isinstance(effort, dict):
-        for lo, hi in (("weeks_low", "weeks_high"), ("low", "high"), ("total_low", "total_high")):
-            if lo in effort and hi in effort:
-                return float(effort[lo]), float(effort[hi])
-        weeks = effort.get("weeks")
-        if isinstance(weeks, dict) and "low" in weeks:
-            return float(weeks["low"]), float(weeks["high"])
-    ph = _effort_phases(effort)
-    return float(ph["low"].sum()), float(ph["high"].sum())
+    """(low, high) weeks overall, as effort.estimate_effort totals them (0, 0 without an estimate)."""
+    return (float(effort["weeks_low"]), float(effort["weeks_high"])) if effort else (0.0, 0.0)
 
 
 def effort_timeline(result) -> Block:
