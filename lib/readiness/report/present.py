@@ -293,11 +293,16 @@ def area_counts(result) -> pd.DataFrame:
     rows = []
     for area in list(AREAS) + sorted(set(areas) - set(AREAS)):
         a = areas.get(area, {})
-        part = f[f["area"].eq(area)] if len(f) else f
-        live = _live(part)["status"].value_counts()
-        counts = {s: int(a.get(s, live.get(s, 0))) for s in ("FAIL", "REVIEW", "PASS", "ERROR")}
-        muted = int(a.get("muted", len(part) - len(_live(part))))
-        # The audit's own class when it gives one; otherwise the same roll-up over this area's findings.
+        # The audit's own roll-up (summary.json `areas`) when it gives one; otherwise the same roll-up over this
+        # area's findings, worked out only then.
+        if {"FAIL", "REVIEW", "PASS", "ERROR", "muted"} <= a.keys() and a.get("readiness"):
+            part = live = None
+        else:
+            part = f[f["area"].eq(area)] if len(f) else f
+            live = _live(part)
+        counts = {s: int(a[s]) if s in a else int(live["status"].eq(s).sum())
+                  for s in ("FAIL", "REVIEW", "PASS", "ERROR")}
+        muted = int(a["muted"]) if "muted" in a else len(part) - len(live)
         cls = a.get("readiness") or (classify(part) if len(part) else "Unknown")
         rows.append({"area": area, "label": AREAS.get(area, (area.replace("_", " ").capitalize(),))[0],
                      "readiness": cls, **counts, "muted": muted})
@@ -419,7 +424,8 @@ def findings_by_area(result, max_rows: int = 15) -> Block:
     f = result.findings
     if f.empty:
         return Block("")
-    ac = area_counts(result).set_index("label")
+    counts = area_counts(result)
+    ac = counts.set_index("label")
     ac = ac[ac[["FAIL", "REVIEW", "PASS", "ERROR"]].sum(axis=1) > 0]
     parts = []
     if len(ac):
@@ -427,7 +433,6 @@ def findings_by_area(result, max_rows: int = 15) -> Block:
         parts.append(charts.figure_html(fig, "Bar chart: share of failing, to-decide and passing checks per area",
                                         "Checks per area by outcome; muted findings are left out. "
                                         "The numbers at the right count open items (FAIL, REVIEW, ERROR)."))
-    counts = area_counts(result)
     classes = dict(zip(counts["area"], counts["readiness"]))
     for area in list(AREAS) + sorted(set(f["area"].dropna().astype(str)) - set(AREAS)):
         parts.append(_area_block(result, area, classes.get(area, "Unknown"), max_rows))
