@@ -264,26 +264,9 @@ def _stale_days(rule_id: str, default: int = 180) -> int:
 
 
 def _rejected_rows(result) -> tuple[int, int]:
-    """(rows read, rows rejected) over the whole export, from the load ledger."""
-    ledger = getattr(result.export, "ledger", None)
-    if ledger is None or ledger.empty:
-        load = result.summary.get("load") or {}
-        return (sum(int(v.get("read", 0)) for v in load.values()),
-                sum(int(v.get("rejected", 0)) for v in load.values()))
-    return (int(pd.to_numeric(ledger["read"], errors="coerce").fillna(0).sum()),
-            int(pd.to_numeric(ledger["rejected"], errors="coerce").fillna(0).sum()))
-
-
-def top_issues(result, n: int = 5) -> list[dict]:
-    """The 3–5 things that matter most, blockers first: one dict per rule (rule_id, title, status, severity,
-    count), as ranked by the audit's scoring."""
-    from readiness.scoring import top_findings
-
-    try:
-        from readiness.rules import RULES
-    except ImportError:
-        RULES = {}
-    return top_findings(result.findings, RULES, n=n)
+    """(rows read, rows rejected) over the whole export: the audit's load totals (summary.json `load_totals`)."""
+    totals = result.summary.get("load_totals") or {}
+    return int(totals.get("read", 0)), int(totals.get("rejected", 0))
 
 
 def area_counts(result) -> pd.DataFrame:
@@ -361,7 +344,7 @@ def executive_summary(result) -> Block:
 
 
 def _top_list(result) -> str:
-    items = top_issues(result)
+    items = result.summary.get("top_findings") or []  # ranked by the audit (scoring.top_findings)
     if not items:
         return '<h3>What matters most</h3><p>No check failed and nothing needs a decision.</p>'
     f = result.findings
