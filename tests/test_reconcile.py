@@ -8,7 +8,7 @@ import re
 import pandas as pd
 import pytest
 
-from readiness.config import NOTEBOOKS_DIR, SAMPLE_DIR
+from readiness.config import RECONCILIATION_NOTEBOOK, SAMPLE_DIR
 from readiness.reconcile import (COLUMNS, STATUSES, ReconcileError, autotask_billing_lines, fold_names,
                                  make_paired_sample, read_client_map, read_halo_lines, reconcile_command,
                                  reconcile_lines, run_reconciliation, write_outputs)
@@ -302,7 +302,7 @@ def test_notebook_runs_headless_under_papermill(tmp_path):
     import nbformat
     import papermill
 
-    src = NOTEBOOKS_DIR / "billing_reconciliation.ipynb"
+    src = RECONCILIATION_NOTEBOOK
     stored = nbformat.read(src, as_version=4)
     code = [c for c in stored.cells if c.cell_type == "code"]
     assert all(c.outputs == [] and c.execution_count is None for c in code)  # committed without outputs

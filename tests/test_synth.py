@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from readiness import synth
-from readiness.config import SAMPLE_DIR
+from readiness.config import CAPTURE_TEMPLATES_DIR, SAMPLE_DIR
 
 SEED = 1
 AS_OF = pd.Timestamp(str(synth.EXPORT_DATE))
@@ -85,7 +85,7 @@ def test_capture_sheets_have_the_design_columns(folders):
         assert set(nt["recipients"]) == {"client", "internal"}
         assert wf["events"].str.contains("|", regex=False).any()
     for name, cols in (("WorkflowRules", synth.WORKFLOW_COLUMNS), ("NotificationTemplates", synth.TEMPLATE_COLUMNS)):
-        blank = pd.read_csv(SAMPLE_DIR.parent / "templates" / f"{name}.csv")
+        blank = pd.read_csv(CAPTURE_TEMPLATES_DIR / f"{name}.csv")
         assert list(blank.columns) == cols and blank.empty
 
 
