@@ -45,6 +45,10 @@ class AuditInputError(ValueError):
     """Input the audit cannot start from (bad date, missing folder, unusable suppressions file)."""
 
 
+# Every error that means "the audit could not start from this input" (exit code 2, batch stage "input").
+INPUT_ERRORS = (AuditInputError, SuppressionError, FileNotFoundError)
+
+
 @dataclass
 class AuditResult:
     """Everything one audit produced; `summary` is summary.json's content."""
@@ -346,10 +350,7 @@ def audit_command(export_dir, out, as_of=None, client=None, suppress=None) -> in
         export, suppress = load_for_client(export_dir, out, client, suppress)
         supp = _load_suppressions(suppress)
         result = run_audit(export, as_of=as_of_ts, client=client, suppress=supp)
-    except (AuditInputError, SuppressionError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except FileNotFoundError as exc:
+    except INPUT_ERRORS as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     paths = write_outputs(result, out)

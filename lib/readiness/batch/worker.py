@@ -149,11 +149,10 @@ def _output_to(log_path: Path):
 
 def _stage(exc: BaseException) -> str:
     """Where a client failed: input (audit could not start), kernel (would not start), notebook, or other."""
-    from readiness.audit import AuditInputError
+    from readiness.audit import INPUT_ERRORS
     from readiness.report.exceptions import ReportError
-    from readiness.suppress import SuppressionError
 
-    if isinstance(exc, (AuditInputError, SuppressionError, FileNotFoundError)):
+    if isinstance(exc, INPUT_ERRORS):
         return "input"
     if is_startup_failure(exc):
         return "kernel"

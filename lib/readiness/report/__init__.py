@@ -97,8 +97,7 @@ def report_command(export_dir, out, as_of=None, client=None, suppress=None, pdf:
     Returns 0 on success; 1 when the notebook failed (partial report.ipynb kept) or the PDF was asked for and
     could not be made (report.html kept); 2 for bad input (missing export folder, bad --as-of, bad suppressions).
     """
-    from readiness.audit import AuditInputError
-    from readiness.suppress import SuppressionError
+    from readiness.audit import INPUT_ERRORS
 
     if not Path(export_dir).is_dir():
         print(f"error: export folder not found: {export_dir}", file=sys.stderr)
@@ -107,7 +106,7 @@ def report_command(export_dir, out, as_of=None, client=None, suppress=None, pdf:
     try:
         paths = build_report(export_dir, out, as_of=as_of, client=client, suppress=suppress, pdf=pdf,
                              timings=timings)
-    except (AuditInputError, SuppressionError, FileNotFoundError) as exc:
+    except INPUT_ERRORS as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except PdfUnavailable as exc:
