@@ -285,6 +285,25 @@ def test_failing_cell_leaves_partial_notebook_and_names_the_cell(tmp_path):
     assert any("error" == o.get("output_type") for c in partial.cells for o in c.get("outputs", []))
 
 
+def test_cell_label_names_the_cell_holding_the_error_in_the_saved_notebook(tmp_path):
+    from readiness.report.execute import cell_label
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("An error banner"),
+                nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["injected-parameters"]}),
+                nbformat.v4.new_code_cell("\n  present.contract_map(result)\n",
+                                          metadata={"tags": ["contract-map", "papermill-error-cell-tag"]},
+                                          outputs=[nbformat.v4.new_output("error", ename="KeyError", evalue="x",
+                                                                          traceback=[])])]
+    path = tmp_path / "report.ipynb"
+    nbformat.write(nb, str(path))
+    assert cell_label(path, 1) == "cell 2 [contract-map] `present.contract_map(result)`"
+    assert cell_label(path) == "cell 2 [contract-map] `present.contract_map(result)`"
+    path.write_text("{ truncated", encoding="utf-8")
+    assert cell_label(path, 1) == "cell 1"  # the execution-time index is the fallback
+    assert cell_label(path) == ""
+
+
 def test_unknown_export_says_what_could_not_be_read(tmp_path):
     export = write_export(tmp_path / "export", client="Gamma Ltd", with_contracts=False)
     paths = build_report(export, tmp_path / "out", as_of=AS_OF, pdf=False)

@@ -19,6 +19,7 @@ import sys
 import time
 from pathlib import Path
 
+from readiness.report.execute import cell_label
 from readiness.safe import inside, slugify
 
 FAILED_DIR = "_failed"
@@ -169,24 +170,6 @@ def describe_error(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-def failing_cell(nb_path: Path) -> str:
-    """`cell <i> [tags] `first line`` of the first code cell with an error output in the saved notebook (the
-    index is the one seen when the notebook is opened); "" when none is found or the file is unreadable."""
-    try:
-        import nbformat
-
-        nb = nbformat.read(str(nb_path), as_version=4)
-    except Exception:  # a truncated partial notebook must not hide the client's real error
-        return ""
-    for i, cell in enumerate(nb.cells):
-        if cell.cell_type != "code" or not any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
-            continue
-        tags = [t for t in cell.get("metadata", {}).get("tags", []) if not t.startswith("papermill")]
-        first = next((ln.strip() for ln in cell.get("source", "").splitlines() if ln.strip()), "")
-        return f"cell {i}" + (f" [{', '.join(tags)}]" if tags else "") + (f" `{first}`" if first else "")
-    return ""
-
-
 def _only_subfolder(tmp: Path) -> Path | None:
     """The client folder build_report made inside the temporary folder (it makes exactly one)."""
     subs = [p for p in tmp.iterdir() if p.is_dir()] if tmp.is_dir() else []
@@ -288,7 +271,7 @@ def _run(job: dict, row: dict, out: Path, tmp: Path, final: Path, failed: Path) 
         if (failed / "report.ipynb").is_file():
             row["partial_notebook"] = (failed / "report.ipynb").relative_to(out).as_posix()
             # The saved notebook is the ground truth for which cell failed (papermill adds banner cells to it).
-            row["failing_cell"] = failing_cell(failed / "report.ipynb") or row["failing_cell"]
+            row["failing_cell"] = cell_label(failed / "report.ipynb") or row["failing_cell"]
         # Messages name the temporary folder; point them at where the partial outputs now are.
         for key in ("error", "failing_cell"):
             row[key] = row[key].replace(str(made.resolve()), str(failed)).replace(str(made), str(failed))

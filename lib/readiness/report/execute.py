@@ -13,26 +13,30 @@ CELL_TIMEOUT = 900
 KERNEL_ARGS = ["--IPKernelApp.log_level=ERROR"]
 
 
-def cell_label(nb_path: str | Path, index: int | None) -> str:
-    """A human name for the failing cell of the notebook at `nb_path`: its tags, else its first source line.
+def cell_label(nb_path: str | Path, index: int | None = None) -> str:
+    """A human name for the failing cell of the notebook at `nb_path`: `cell <i> [tags] `first line``.
 
-    The cell holding the error output is looked up in the saved notebook (papermill inserts banner cells, so
-    `index`, counted at execution time, is only the fallback).
+    The cell holding the error output is looked up in the saved notebook, with the index seen when it is opened
+    (papermill inserts banner cells, so `index`, counted at execution time, is only the fallback). Tags papermill
+    adds are left out. "cell <index>" when no such cell is found or the file is unreadable; "" without `index`.
     """
+    fallback = "" if index is None else f"cell {index}"
     try:
         import nbformat
 
         cells = nbformat.read(str(nb_path), as_version=4).cells
-    except Exception:  # an unreadable partial notebook must not hide the original error
-        return f"cell {index}"
-    failed = [i for i, c in enumerate(cells) if any(o.get("output_type") == "error" for o in c.get("outputs", []))]
+    except Exception:  # an unreadable or truncated partial notebook must not hide the original error
+        return fallback
+    failed = [i for i, c in enumerate(cells) if c.cell_type == "code"
+              and any(o.get("output_type") == "error" for o in c.get("outputs", []))]
     pos = failed[0] if failed else index
     if pos is None or not 0 <= pos < len(cells):
-        return f"cell {index}"
+        return fallback
     cell = cells[pos]
-    tags = [t for t in cell.get("metadata", {}).get("tags", []) if t != "injected-parameters"]
+    tags = [t for t in cell.get("metadata", {}).get("tags", [])
+            if t != "injected-parameters" and not t.startswith("papermill")]
     first = next((ln.strip() for ln in cell.get("source", "").splitlines() if ln.strip()), "")
-    return f"cell {pos} [{', '.join(tags)}] `{first}`" if tags else f"cell {pos} `{first}`"
+    return f"cell {pos}" + (f" [{', '.join(tags)}]" if tags else "") + (f" `{first}`" if first else "")
 
 
 def run_notebook(out_path: str | Path, parameters: dict, notebook: str | Path = REPORT_NOTEBOOK,
