@@ -5,9 +5,11 @@ the same files:
   (a) a bare pyarrow read of every CSV file (the floor: what reading the export costs at all),
   (b) the whole `readiness audit` command,
   (c) the audit again in-process with a per-stage breakdown (load: read / type / validate, each rule, write).
-(a) and (b) run alternately `--repeat` times (default 3), because a shared machine's timings move by tens of
+(a) and (b) run alternately `--repeat` times (default 5), because a shared machine's timings move by tens of
 percent between runs: the table shows the best run of each, the ratio of the medians (one lucky run cannot
-move it) and, in brackets, the ratio of the bests; the JSON keeps every run. Peak memory is the max RSS of each child process. Results are written to
+move it) and, in brackets, the ratio of the bests; the JSON keeps every run. "CPU audit/read" is the ratio of
+the medians of CPU seconds (user + kernel), the work each side did whatever the machine's wall-clock mood.
+Peak memory is the max RSS of each child process. Results are written to
 benchmarks/results/audit-<size>.json.
 
     python benchmarks/bench_audit.py                 # medium and large
@@ -63,41 +65,48 @@ generate(sys.argv[1], size=sys.argv[2], seed=int(sys.argv[3]), shape=sys.argv[4]
 """
 
 # Every child reports its own peak RSS on exit, so one step's memory is never mixed up with another's.
+# It also reports its CPU seconds, user and kernel apart: on a virtual machine the kernel's share (mostly the
+# page faults of memory the process touches for the first time) moves a run by a second or more.
 PEAK = ("import atexit, resource, sys\n"
-        "atexit.register(lambda: sys.stderr.write('\\npeak_rss_kb=%d\\n' % "
-        "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))\n")
+        "def _report(u=resource.getrusage):\n"
+        "    r = u(resource.RUSAGE_SELF)\n"
+        "    sys.stderr.write('\\npeak_rss_kb=%d user_s=%.3f sys_s=%.3f\\n' % (r.ru_maxrss, r.ru_utime, r.ru_stime))\n"
+        "atexit.register(_report)\n")
 AUDIT_CLI = "from readiness.cli import main\nsys.exit(main(sys.argv[1:]))\n"
 
 
-def run_child(code: str, *args: str) -> tuple[float, float, str]:
-    """Run `code` in a fresh Python with `args`; returns wall seconds, its peak RSS in MB, and its stdout."""
+def run_child(code: str, *args: str) -> tuple[float, float, str, dict]:
+    """Run `code` in a fresh Python with `args`.
+
+    Returns wall seconds, its peak RSS in MB, its stdout, and its CPU seconds {"user", "sys"}."""
     t0 = time.perf_counter()
     proc = subprocess.run([sys.executable, "-c", PEAK + code, *args], capture_output=True, text=True)
     wall = time.perf_counter() - t0
     if proc.returncode != 0:
         raise SystemExit(f"benchmark step failed:\n{proc.stderr[-3000:]}")
-    peak_kb = int(proc.stderr.rsplit("peak_rss_kb=", 1)[1].split()[0])
-    return wall, peak_kb / 1024, proc.stdout
+    report = dict(kv.split("=") for kv in ("peak_rss_kb=" + proc.stderr.rsplit("peak_rss_kb=", 1)[1]).split()[:3])
+    cpu = {"user": float(report["user_s"]), "sys": float(report["sys_s"])}
+    return wall, int(report["peak_rss_kb"]) / 1024, proc.stdout, cpu
 
 
 def disk_mb(folder: Path) -> float:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6
 
 
-def bench(size: str, seed: int, data: Path, repeat: int = 3, shape: str = "rest-csv") -> dict:
+def bench(size: str, seed: int, data: Path, repeat: int = 5, shape: str = "rest-csv") -> dict:
     folder = data / (f"{size}-{seed}" if shape == "rest-csv" else f"{size}-{shape.removesuffix('-csv')}-{seed}")
     generated = None
     if not (folder / "Contracts.csv").exists():
         # generated in a child process: Linux carries a parent's peak RSS into the children it starts, so a big
         # generator in this process would inflate every peak measured below
         shutil.rmtree(folder, ignore_errors=True)
-        generated, _, _ = run_child(GENERATE, str(folder), size, str(seed), shape)
+        generated, *_ = run_child(GENERATE, str(folder), size, str(seed), shape)
     reads, audits = [], []
     for _ in range(repeat):  # alternate, so a slow spell on the machine hits both sides alike
         reads.append(run_child(BARE_READ, str(folder)))
         with tempfile.TemporaryDirectory() as out:
             audits.append(run_child(AUDIT_CLI, "audit", str(folder), "--out", out))
-    _, _, stages = run_child(STAGES, str(folder))
+    _, _, stages, _ = run_child(STAGES, str(folder))
     size_mb = disk_mb(folder)
     read_wall, audit_wall = min(r[0] for r in reads), min(a[0] for a in audits)
     read_rss, audit_rss = max(r[1] for r in reads), max(a[1] for a in audits)
@@ -111,6 +120,9 @@ def bench(size: str, seed: int, data: Path, repeat: int = 3, shape: str = "rest-
             "audit_over_read_median": round(statistics.median(a[0] for a in audits)
                                             / statistics.median(r[0] for r in reads), 2),
             "audit_peak_over_disk": round(audit_rss / size_mb, 2),
+            "bare_read_cpu_runs_s": [r[3] for r in reads], "audit_cpu_runs_s": [a[3] for a in audits],
+            "cpu_audit_over_read_median": round(statistics.median(a[3]["user"] + a[3]["sys"] for a in audits)
+                                                / statistics.median(r[3]["user"] + r[3]["sys"] for r in reads), 2),
             "stages": json.loads(stages)}
 
 
@@ -118,7 +130,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", nargs="+", default=["medium", "large"])
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--repeat", type=int, default=3, help="runs of the bare read and of the audit (default 3)")
+    ap.add_argument("--repeat", type=int, default=5, help="runs of the bare read and of the audit (default 5)")
     ap.add_argument("--shape", default="rest-csv", choices=["rest-csv", "grid-csv"],
                     help="export shape (default rest-csv, the REST API's field names)")
     ap.add_argument("--data", type=Path, default=HERE / "data")
@@ -127,15 +139,16 @@ def main() -> None:
     args.results.mkdir(parents=True, exist_ok=True)
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     print(f"best of {args.repeat} runs each")
-    print("| size | on disk MB | rows | bare read s | audit s | audit/read median (bests) | read peak MB | audit peak MB "
-          "| peak/disk |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("| size | on disk MB | rows | bare read s | audit s | audit/read median (bests) | CPU audit/read | read peak MB "
+          "| audit peak MB | peak/disk |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for size in args.sizes:
         r = bench(size, args.seed, args.data, args.repeat, args.shape)
         suffix = "" if args.shape == "rest-csv" else "-" + args.shape.removesuffix("-csv")
         (args.results / f"audit-{size}{suffix}.json").write_text(json.dumps(r, indent=2))
         print(f"| {size} | {r['on_disk_mb']} | {r['rows']:,} | {r['bare_read_s']} | {r['audit_s']} | "
-              f"{r['audit_over_read_median']} ({r['audit_over_read']}) | {r['bare_read_peak_mb']} | "
+              f"{r['audit_over_read_median']} ({r['audit_over_read']}) | {r['cpu_audit_over_read_median']} | "
+              f"{r['bare_read_peak_mb']} | "
               f"{r['audit_peak_mb']} | {r['audit_peak_over_disk']} |")
         st = r["stages"]
         slowest = sorted(st["rules"].items(), key=lambda kv: -kv[1])[:5]
