@@ -47,10 +47,8 @@ def workflow_rule_stale(ctx):
     w = ctx.t("WorkflowRules")
     stale = ctx.workflow_stale(days)
     keep = (is_active(w, "active") & stale.notna()).to_numpy()
-    w, stale = w[keep], stale[keep].astype(bool)
+    w, stale, flagged = w[keep], stale[keep].astype(bool), ctx.workflow_audit_flagged()[keep]
     trig = col(w, "last_triggered", "datetime64[ms]")
-    flagged = flag(col(w, "audit_flags", "string").astype("string").str.casefold()
-                   .str.contains("has not triggered recently", regex=False))
     reason = np.select(
         [(stale & flagged).to_numpy(), (stale & trig.notna()).to_numpy(), stale.to_numpy(), trig.notna().to_numpy()],
         [(_name(w) + " is flagged 'Has not triggered recently' by the workflow rule audit").to_numpy(),

@@ -11,11 +11,9 @@ from typing import Callable
 import pandas as pd
 
 from readiness import halo
+from readiness.effort import open_tickets
 from readiness.rules.base import CannotJudge
 from readiness.rules.frames import col, flag, fold_space, is_active
-
-TICKET_COMPLETE = 5  # Tickets.status code for Complete: every other status is open work
-
 
 class Context:
     """Per-run view of one export; `bind` gives each rule its own parameters over the shared cache."""
@@ -184,10 +182,10 @@ class Context:
         return self.cached("contract_activity", build)
 
     def open_tickets(self) -> pd.DataFrame:
-        """Tickets whose status is not Complete (5)."""
+        """Tickets whose status is not Complete (5): the open work the effort model and checklist count too."""
         def build():
-            t = self.need("Tickets", "status")
-            return t[~flag(t["status"].eq(TICKET_COMPLETE))]
+            self.need("Tickets", "status")
+            return open_tickets(self.export)
         return self.cached("open_tickets", build)
 
     def workflow_stale(self, stale_days: int) -> pd.Series:
@@ -201,8 +199,7 @@ class Context:
             cut = self.cutoff(stale_days)
             trig = col(w, "last_triggered", "datetime64[ms]")
             mod = col(w, "last_modified", "datetime64[ms]")
-            flagged = flag(col(w, "audit_flags", "string").astype("string").str.casefold()
-                           .str.contains("has not triggered recently", regex=False))
+            flagged = self.workflow_audit_flagged()
             old_trig = flag(trig.lt(cut))
             old_mod = flag(trig.isna() & mod.lt(cut))
             stale = flagged | old_trig | old_mod
@@ -210,6 +207,14 @@ class Context:
             out = pd.Series(stale, dtype="boolean").where(known, pd.NA)
             return out.where(is_active(w, "active"), False)
         return self.cached(("workflow_stale", int(stale_days)), build)
+
+    def workflow_audit_flagged(self) -> pd.Series:
+        """Per WorkflowRules row: True when Autotask's rule audit says "Has not triggered recently" (any case)."""
+        def build():
+            w = self.t("WorkflowRules")
+            return flag(col(w, "audit_flags", "string").astype("string").str.casefold()
+                        .str.contains("has not triggered recently", regex=False))
+        return self.cached("workflow_audit_flagged", build)
 
     def template_last_sent(self) -> pd.Series:
         """Newest NotificationHistory send (up to as-of) per case/space-folded template name."""
