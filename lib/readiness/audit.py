@@ -205,7 +205,7 @@ def run_audit(export_or_dir, as_of=None, client: str | None = None, suppress=Non
         "contracts": {"total": int(len(contract_map)),
                       "active": int(contract_map["status"].eq("Active").fillna(False).sum()),
                       "by_verdict_active": verdict_counts(contract_map),
-                      "retire": int(contract_map["verdict"].eq("retire").fillna(False).sum()),
+                      "retire": counts["contracts_retire"],
                       "edge_case_active": counts["edge_case_contracts"]},
         "integrations": integrations.astype(object).where(integrations.notna(), None).to_dict("records"),
         "effort": effort,
