@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Iterable
 
+import numpy as np
 import pandas as pd
 
 from readiness.rules.base import ENTITY_TYPES, RULE_STATUSES, RULES, SEVERITIES, CannotJudge, Rule
@@ -189,7 +190,10 @@ def run_rules(export, as_of=None, params: dict | None = None, only: Iterable[str
         base = findings["rule_id"] + ":" + findings["entity_type"] + ":" + findings["entity_id"]
         # Two rows of one rule on the same entity id (e.g. captured sheets with a repeated name) stay
         # distinct and stable: the second and later get #2, #3 ... in export order.
-        repeated = base.duplicated(keep=False).to_numpy()
+        # counting factor codes is several times faster than duplicated() on text; no part of base is
+        # missing (_normalise refuses a finding without an entity id), so every code is >= 0
+        codes, _ = pd.factorize(base)
+        repeated = np.bincount(codes)[codes] > 1
         finding_id = base.copy()
         if repeated.any():  # rare: number only the repeated ids rather than grouping every finding
             part = base[repeated]
