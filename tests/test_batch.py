@@ -14,6 +14,8 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 import textwrap
 import time
 from pathlib import Path
@@ -445,6 +447,19 @@ def test_chart_survives_names_matplotlib_would_parse():
     many = pd.DataFrame({"client": [f"c{i}" for i in range(60)], "readiness": ["Ready"] * 60,
                          "score": pd.array([50.0] * 60, dtype="Float64")})
     assert len(pf.readiness_chart(many)) > 1000
+
+
+def test_chart_does_not_load_pyplot():
+    # A fresh interpreter: another test in this session may already have imported pyplot.
+    code = textwrap.dedent('''
+        import sys
+        import pandas as pd
+        from readiness.batch import portfolio as pf
+        frame = pd.DataFrame({"client": ["A"], "readiness": ["Ready"], "score": pd.array([70.0], dtype="Float64")})
+        assert len(pf.readiness_chart(frame)) > 1000
+        assert "matplotlib.pyplot" not in sys.modules
+    ''')
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
 
 
 def test_folder_input_skips_subfolders_without_export_files(tmp_path):

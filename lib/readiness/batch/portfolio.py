@@ -11,6 +11,8 @@ import json
 from pathlib import Path
 
 import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
 from readiness.batch.worker import LOGS_DIR
 from readiness.config import TEMPLATES_DIR
@@ -88,16 +90,14 @@ def _chart_label(name: str, width: int = 32) -> str:
 
 
 def readiness_chart(portfolio: pd.DataFrame) -> str:
-    """Base64 PNG: each client's score coloured by readiness class (or clients per class when there are many)."""
-    import matplotlib
+    """Base64 PNG: each client's score coloured by readiness class (or clients per class when there are many).
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from matplotlib.patches import Patch
-
+    Built on a plain `Figure` (no pyplot state), so a long batch keeps no figures open between charts.
+    """
     n = len(portfolio)
     if 0 < n <= CHART_MAX_CLIENTS:
-        fig, ax = plt.subplots(figsize=(8, 1.2 + 0.32 * n), dpi=100)
+        fig = Figure(figsize=(8, 1.2 + 0.32 * n), dpi=100)
+        ax = fig.add_subplot()
         score = portfolio["score"].astype("Float64").fillna(0).astype(float).to_numpy()
         colours = [CLASS_COLOURS.get(r, CLASS_COLOURS["Unknown"]) for r in portfolio["readiness"]]
         y = range(n)
@@ -113,16 +113,14 @@ def readiness_chart(portfolio: pd.DataFrame) -> str:
                   loc="lower left", bbox_to_anchor=(0, 1.0), ncol=4, frameon=False)
     else:
         counts = portfolio["readiness"].value_counts().reindex(CLASS_ORDER, fill_value=0)
-        fig, ax = plt.subplots(figsize=(8, 2.6), dpi=100)
+        fig = Figure(figsize=(8, 2.6), dpi=100)
+        ax = fig.add_subplot()
         ax.barh(CLASS_ORDER, counts.to_numpy(), color=[CLASS_COLOURS[c] for c in CLASS_ORDER])
         ax.invert_yaxis()
         ax.set_xlabel("clients")
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
-    try:
-        return png_base64(fig, dpi=100)
-    finally:
-        plt.close(fig)
+    return png_base64(fig, dpi=100)
 
 
 def _fmt(value, digits: int = 0) -> str:
