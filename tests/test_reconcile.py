@@ -112,6 +112,20 @@ def test_client_map_errors_name_file_and_row(tmp_path):
         read_client_map(tmp_path / "map2.csv")
 
 
+def test_csv_inputs_read_windows_encoding_and_name_an_unreadable_file(tmp_path):
+    (tmp_path / "map.csv").write_bytes("autotask_name,halo_name\nCaf\u00e9 Ltd,Caf\u00e9\n".encode("cp1252"))
+    assert read_client_map(tmp_path / "map.csv").values.tolist() == [["Caf\u00e9 Ltd", "Caf\u00e9"]]
+    (tmp_path / "halo.csv").write_bytes((HALO_HEADER + "INV-1,2025-06-01,Caf\u00e9,MS,Server,1,x,\n").encode("cp1252"))
+    with pytest.raises(ReconcileError, match=re.escape("halo.csv row 2, column unit_price: 'x' is not a number")):
+        read_halo_lines(tmp_path / "halo.csv")
+    (tmp_path / "empty.csv").write_text("")
+    (tmp_path / "binary.csv").write_bytes(b"autotask_name,halo_name\n\x81\x8d\xff,x\n")  # neither UTF-8 nor cp1252
+    for reader in (read_client_map, read_halo_lines):
+        for name in ("empty.csv", "binary.csv"):
+            with pytest.raises(ReconcileError, match=rf"^{re.escape(name)}: not a readable CSV file \(.+\)$"):
+                reader(tmp_path / name)
+
+
 def test_period_filter_keeps_only_that_month():
     at = pd.concat([lines(("Acme", "Server", 1, 95.0)), lines(("Acme", "Old project", 1, 500.0), date="2025-05-20")])
     halo = pd.concat([lines(("Acme", "Server", 1, 95.0), date="2025-06-30"),

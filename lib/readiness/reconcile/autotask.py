@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from readiness.reconcile.errors import ReconcileError
+from readiness.reconcile.errors import ReconcileError, raise_cell_errors
 
 _NAME_SOURCES = [("serviceID", "Services"), ("serviceBundleID", "ServiceBundles"), ("productID", "Products")]
 
@@ -119,8 +119,8 @@ def _raise_on_rejects(export) -> None:
     shown = [r if v in r else f"{v} {r}" for v, r in zip(value, reason)]
     msgs = (bad["file"].astype(str) + " row " + bad["row"].astype(str) + ", column " + bad["column"].astype(str)
             + ": " + pd.Series(shown, index=bad.index))
-    more = f"\n  ... and {len(msgs) - 5} more" if len(msgs) > 5 else ""
-    raise ReconcileError("\n  ".join(msgs.iloc[:5]) + more)
+    # Listed in the loader's order: a fresh index keeps the row-order sort from reordering them.
+    raise_cell_errors([msgs.reset_index(drop=True)])
 
 
 def _files_read(export) -> list[dict]:

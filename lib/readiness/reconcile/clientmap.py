@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from readiness.reconcile.errors import ReconcileError, cell_errors, raise_cell_errors
+from readiness.reconcile.errors import ReconcileError, cell_errors, raise_cell_errors, read_csv_text
 
 _SYNONYMS = {"autotaskname": "autotask_name", "autotask": "autotask_name", "autotaskclient": "autotask_name",
              "autotaskcompany": "autotask_name", "companyname": "autotask_name",
@@ -35,14 +35,9 @@ def read_client_map(path: str | Path | None) -> pd.DataFrame | None:
 
 
 def _from_csv(path: Path) -> tuple[pd.DataFrame, pd.Series]:
-    try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="cp1252")
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise ReconcileError(f"{path.name}: not a readable CSV file ({exc})") from exc
-    df = df.rename(columns=lambda c: _SYNONYMS.get(_fold(c), c))
-    return df, "row " + pd.Series(range(2, len(df) + 2), index=df.index).astype(str)
+    """(map rows with column synonyms resolved, "row N" label per row)."""
+    df, where = read_csv_text(path)
+    return df.rename(columns=lambda c: _SYNONYMS.get(_fold(c), c)), where
 
 
 def _from_yaml(path: Path) -> tuple[pd.DataFrame, pd.Series]:

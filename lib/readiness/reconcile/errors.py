@@ -1,6 +1,9 @@
-"""Bad-input errors of the reconciliation: each names the file, the row and the column."""
+"""Bad-input errors of the reconciliation: each names the file, the row and the column. Also the CSV reader
+that gives every row the label those errors use."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pandas as pd
 
@@ -28,3 +31,17 @@ def raise_cell_errors(messages: list[pd.Series], limit: int = 5) -> None:
         return
     more = f"\n  ... and {len(found) - limit} more" if len(found) > limit else ""
     raise ReconcileError("\n  ".join(found.iloc[:limit]) + more)
+
+
+def read_csv_text(path: Path) -> tuple[pd.DataFrame, pd.Series]:
+    """(every cell as text, a "row N" label per row). The header is spreadsheet row 1, so the first line is row 2.
+    Raises ReconcileError when the file is not readable as CSV."""
+    unreadable = (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError)
+    try:
+        try:
+            df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        except UnicodeDecodeError:  # exports saved from Excel on Windows
+            df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="cp1252")
+    except unreadable as exc:
+        raise ReconcileError(f"{path.name}: not a readable CSV file ({exc})") from exc
+    return df, "row " + pd.Series(range(2, len(df) + 2), index=df.index).astype(str)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from readiness.reconcile.errors import ReconcileError, cell_errors, raise_cell_errors
+from readiness.reconcile.errors import ReconcileError, cell_errors, raise_cell_errors, read_csv_text
 
 # Header fields copied onto each line (InvoiceHeader) and line fields (InvoiceDetail) the reconciliation reads.
 HEADER_FIELDS = ("client_name", "invoice_date", "invoicenumber")
@@ -39,14 +39,9 @@ def read_halo_lines(path: str | Path) -> pd.DataFrame:
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
-    """All cells as text; header is spreadsheet row 1, so the first line is row 2."""
-    try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except UnicodeDecodeError:  # exports saved from Excel on Windows
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="cp1252")
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise ReconcileError(f"{path.name}: not a readable CSV file ({exc})") from exc
-    df.insert(0, "where", "row " + pd.Series(range(2, len(df) + 2), index=df.index).astype(str))
+    """All cells as text, led by a ``where`` column ("row 2" for the first line under the header)."""
+    df, where = read_csv_text(path)
+    df.insert(0, "where", where)
     return df
 
 
