@@ -444,6 +444,10 @@ def test_chart_survives_names_matplotlib_would_parse():
                           "score": pd.array([80.0, None, 10.0], dtype="Float64")})
     png = pf.readiness_chart(frame)
     assert len(png) > 1000
+    from matplotlib.text import Text
+
+    for name in ("$\\frac{", "C:\\Clients\\$5 deals", "a\\$b $x$"):  # the label shows the name as written
+        assert Text(text=pf._chart_label(name))._preprocess_math(pf._chart_label(name)) == (name, False)
     many = pd.DataFrame({"client": [f"c{i}" for i in range(60)], "readiness": ["Ready"] * 60,
                          "score": pd.array([50.0] * 60, dtype="Float64")})
     assert len(pf.readiness_chart(many)) > 1000

@@ -84,9 +84,12 @@ def portfolio_frame(ledger: pd.DataFrame, out: Path) -> pd.DataFrame:
 
 
 def _chart_label(name: str, width: int = 32) -> str:
-    """A client name safe for a matplotlib label: shortened, `$` escaped so mathtext never parses it."""
+    """A client name safe for a matplotlib label: shortened, `$` escaped so mathtext never parses it.
+
+    With every `$` escaped matplotlib shows the text as written (backslashes included) and turns `\\$` back
+    into `$`."""
     text = name if len(name) <= width else name[: width - 1] + "…"
-    return text.replace("\\", "\\\\").replace("$", r"\$")
+    return text.replace("$", r"\$")
 
 
 def readiness_chart(portfolio: pd.DataFrame) -> str:
