@@ -7,7 +7,9 @@ set widget values (observers fire synchronously outside a kernel) and assert on 
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -253,6 +255,31 @@ def test_exclusion_chain_stops_at_a_contract_not_in_the_export(tmp_path):
     assert exclusion_chain(load_export(folder), 2)["note"].tolist() == ["not in the export"]
 
 
+def test_names_and_exclusion_chain_match_their_plain_definitions(tmp_path):
+    folder = tmp_path / "chain"
+    folder.mkdir()
+    pd.DataFrame([
+        {"id": 1, "contractName": "A", "companyID": 1, "contractType": 1, "status": 1, "exclusionContractID": 2},
+        {"id": 2, "contractName": "B", "companyID": 1, "contractType": 1, "status": 0, "exclusionContractID": 3},
+        {"id": 3, "contractName": "C", "companyID": 1, "contractType": 1, "status": 7, "exclusionContractID": 2},
+        {"id": 4, "contractName": "D", "companyID": 1, "contractType": 1, "status": 1},
+    ]).to_csv(folder / "Contracts.csv", index=False)
+    exp = load_export(folder)
+    ix = ExportIndex(exp)
+    names = ix.names("Contracts", "contractName")
+    assert ix.names("Contracts", "contractName") is names  # converted once, then reused
+    assert names.tolist() == ix.column("Contracts", "contractName").astype("string").tolist()
+    chain = exclusion_chain(ix, 1)
+    assert chain[["contract_id", "note"]].values.tolist() == [[2, ""], [3, ""], [2, "loops back"]]
+    # each contract shown with its own name and status label (7 has no label: the code itself)
+    c = exp.tables["Contracts"].set_index("id")
+    assert chain["contract_name"].tolist() == [c.loc[i, "contractName"] for i in chain["contract_id"]]
+    assert chain["status"].tolist() == [exp.label("Contracts", "status", c.loc[i, "status"])
+                                        for i in chain["contract_id"]]
+    assert "7" in chain["status"].tolist()
+    assert exclusion_chain(ix, 4).empty
+
+
 def test_everything_from_the_export_is_escaped(result):
     d = contract_detail(result.export, 106, result.findings, result.contract_map, AS_OF)
     page = detail_html(d)
@@ -269,6 +296,29 @@ def test_open_ended_dates_and_numbers_display_plainly(result):
     d = contract_detail(result.export, 104, result.findings, result.contract_map, AS_OF)
     assert d.header["End"] == "open-ended"
     assert "1,250.5" in html_table(pd.DataFrame({"n": pd.array([1250.5], dtype="Float64")}))
+
+
+def _last_cells(table: str) -> list[str]:
+    """The last cell of every body row of the first HTML table in `table`."""
+    body = table.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    return [re.findall(r"<td[^>]*>(.*?)</td>", row)[-1] for row in re.findall(r"<tr>(.*?)</tr>", body)]
+
+
+def test_muted_column_shows_the_reason_of_muted_findings_only(result):
+    f = result.findings.copy()
+    assert "<th>Muted</th>" not in findings_table_html(f)
+    f["muted"] = [i % 2 == 0 for i in range(len(f))]
+    f["mute_reason"] = "why <" + f["finding_id"].astype("string") + ">"  # on unmuted rows too: must not show
+
+    def expected(rows):  # the plain definition: the reason on muted rows, nothing on the rest
+        return [html.escape(r) if m else "" for m, r in zip(rows["muted"], rows["mute_reason"])]
+
+    table = findings_table_html(f, max_rows=None)
+    assert "<th>Muted</th>" in table and _last_cells(table) == expected(f)
+    d = contract_detail(result.export, 101, f, result.contract_map, AS_OF)
+    assert d.findings["muted"].nunique() == 2  # both kinds on the contract
+    section = detail_html(d).split("<h4>Findings (", 1)[1]
+    assert "<th>Muted</th>" in section.split("</table>", 1)[0] and _last_cells(section) == expected(d.findings)
 
 
 def test_ids_keep_their_digits_and_the_index_gives_the_same_detail(result):

@@ -177,6 +177,7 @@ class ExportIndex:
         self.export = export
         self._positions: dict[str, dict] = {}
         self._columns: dict[tuple, pd.Series] = {}
+        self._names: dict[tuple, pd.Series] = {}
         self._owner: pd.Series | None = None
         self._findings_seen: pd.DataFrame | None = None  # kept so its id cannot be reused by another frame
         self._finding_contract = np.empty(0, dtype=np.int64)
@@ -205,8 +206,12 @@ class ExportIndex:
         return self._columns[key]
 
     def names(self, entity: str, col: str = "name") -> pd.Series:
-        """id -> display name (text)."""
-        return self.column(entity, col).astype("string")
+        """id -> display name (text). Converted once per table and column: every section of a contract looks
+        names up, and opening contract after contract would otherwise convert whole tables each time."""
+        key = (entity, col)
+        if key not in self._names:
+            self._names[key] = self.column(entity, col).astype("string")
+        return self._names[key]
 
     def owner(self) -> pd.Series:
         """'EntityType:id' of every contract child record (ContractService:201, ...) -> its contract id."""
@@ -543,26 +548,27 @@ def exclusion_chain(export, contract_id: int, limit: int = 20) -> pd.DataFrame:
     ix = _index(export)
     cols = ["contract_id", "contract_name", "status", "note"]
     nxt = ix.column("Contracts", "exclusionContractID")
-    if nxt.empty:
+    links, seen, cur = [], {int(contract_id)}, nxt.get(int(contract_id), pd.NA)  # (contract id, note)
+    while pd.notna(cur) and len(links) < limit:  # a chain is a handful of links, not a table scan
+        cur = int(cur)
+        if cur in seen:
+            links.append((cur, "loops back"))
+            break
+        if cur not in nxt.index:
+            links.append((cur, "not in the export"))
+            break
+        links.append((cur, ""))
+        seen.add(cur)
+        cur = nxt.get(cur, pd.NA)
+    if not links:
         return pd.DataFrame(columns=cols)
     names = ix.names("Contracts", "contractName")
     codes = ix.column("Contracts", "status")
-    status = _label(ix.export, "Contracts", "status", codes) if not codes.empty else pd.Series(dtype="string")
-    chain, seen, cur = [], {int(contract_id)}, nxt.get(int(contract_id), pd.NA)
-    while pd.notna(cur) and len(chain) < limit:  # a chain is a handful of links, not a table scan
-        cur = int(cur)
-        entry = {"contract_id": cur, "contract_name": names.get(cur, pd.NA), "status": status.get(cur, pd.NA),
-                 "note": ""}
-        if cur in seen:
-            chain.append({**entry, "note": "loops back"})
-            break
-        if cur not in nxt.index:
-            chain.append({**entry, "note": "not in the export"})
-            break
-        chain.append(entry)
-        seen.add(cur)
-        cur = nxt.get(cur, pd.NA)
-    return pd.DataFrame(chain, columns=cols)
+    # Most contracts name no exclusion contract, so only the few in the chain get their status label.
+    shown = [c for c in dict.fromkeys(c for c, _ in links) if c in codes.index]
+    status = _label(ix.export, "Contracts", "status", codes.loc[shown])
+    return pd.DataFrame([{"contract_id": c, "contract_name": names.get(c, pd.NA), "status": status.get(c, pd.NA),
+                          "note": note} for c, note in links], columns=cols)
 
 
 def _billing_rules(ix: ExportIndex, cid: int, missing: list) -> pd.DataFrame:
@@ -685,6 +691,16 @@ def contracts_table_html(contracts: pd.DataFrame, decisions: pd.DataFrame | None
     return html_table(view, badges=("Verdict",), max_rows=max_rows, empty="No contract matches these filters.")
 
 
+def _muted_column(findings: pd.DataFrame) -> np.ndarray | None:
+    """Each finding's mute reason ("" when not muted), row for row; None when no finding is muted."""
+    if "muted" not in findings:
+        return None
+    muted = findings["muted"].astype(bool).to_numpy()
+    if not muted.any():
+        return None
+    return np.where(muted, _text(findings["mute_reason"]).to_numpy(dtype=object), "")
+
+
 def findings_table_html(findings: pd.DataFrame, max_rows: int = TABLE_ROWS, remediation: bool = False) -> str:
     """Findings as an escaped HTML table (status and severity as badges; muted ones say why)."""
     cols = {"status": "Status", "severity": "Severity", "area": "Area", "rule_id": "Rule", "entity_type": "Entity",
@@ -692,9 +708,9 @@ def findings_table_html(findings: pd.DataFrame, max_rows: int = TABLE_ROWS, reme
     if remediation:
         cols["remediation"] = "Remediation"
     view = findings[[c for c in cols if c in findings]].rename(columns=cols)
-    muted = findings["muted"].astype(bool).to_numpy() if "muted" in findings else np.zeros(len(findings), bool)
-    if muted.any():
-        view["Muted"] = np.where(muted, _text(findings["mute_reason"]).to_numpy(dtype=object), "")
+    muted = _muted_column(findings)
+    if muted is not None:
+        view["Muted"] = muted
     return html_table(view, badges=("Status", "Severity"), max_rows=max_rows, empty="No finding matches these filters.",
                       nowrap=("Entity", "Id", "Company"))
 
@@ -734,9 +750,9 @@ def detail_html(d: ContractDetail, rules: dict | None = None, units_periods: int
         view = f[["status", "severity", "rule_id", "reason", "remediation"]].rename(columns={
             "status": "Status", "severity": "Severity", "rule_id": "Check", "reason": "Why",
             "remediation": "Remediation"})
-        if f["muted"].astype(bool).any():
-            view["Muted"] = np.where(f["muted"].astype(bool).to_numpy(), _text(f["mute_reason"]).to_numpy(dtype=object),
-                                     "")
+        muted = _muted_column(f)
+        if muted is not None:
+            view["Muted"] = muted
         parts.append(_section(f"Findings ({len(f)} to act on, {d.passed} passed)",
                               html_table(view, badges=("Status", "Severity"), max_rows=None)))
     else:
