@@ -243,27 +243,25 @@ def test_detail_of_a_bare_export_says_what_was_not_exported(tmp_path):
         contract_detail(exp, 999)
 
 
-def test_exclusion_chain_stops_at_a_contract_not_in_the_export(tmp_path):
+def _contracts_only(tmp_path, rows: list[tuple]) -> Path:
+    """An export folder holding only Contracts.csv: one (id, name, status, exclusion contract id) per row."""
     folder = tmp_path / "chain"
     folder.mkdir()
-    pd.DataFrame([
-        {"id": 1, "contractName": "A", "companyID": 1, "contractType": 1, "status": 1, "exclusionContractID": 2},
-        {"id": 2, "contractName": "B", "companyID": 1, "contractType": 1, "status": 1, "exclusionContractID": 3},
-    ]).to_csv(folder / "Contracts.csv", index=False)
+    pd.DataFrame([{"id": i, "contractName": name, "companyID": 1, "contractType": 1, "status": status,
+                   "exclusionContractID": nxt} for i, name, status, nxt in rows]
+                 ).astype({"exclusionContractID": "Int64"}).to_csv(folder / "Contracts.csv", index=False)
+    return folder
+
+
+def test_exclusion_chain_stops_at_a_contract_not_in_the_export(tmp_path):
+    folder = _contracts_only(tmp_path, [(1, "A", 1, 2), (2, "B", 1, 3)])
     chain = exclusion_chain(load_export(folder), 1)
     assert chain[["contract_id", "note"]].values.tolist() == [[2, ""], [3, "not in the export"]]
     assert exclusion_chain(load_export(folder), 2)["note"].tolist() == ["not in the export"]
 
 
 def test_names_and_exclusion_chain_match_their_plain_definitions(tmp_path):
-    folder = tmp_path / "chain"
-    folder.mkdir()
-    pd.DataFrame([
-        {"id": 1, "contractName": "A", "companyID": 1, "contractType": 1, "status": 1, "exclusionContractID": 2},
-        {"id": 2, "contractName": "B", "companyID": 1, "contractType": 1, "status": 0, "exclusionContractID": 3},
-        {"id": 3, "contractName": "C", "companyID": 1, "contractType": 1, "status": 7, "exclusionContractID": 2},
-        {"id": 4, "contractName": "D", "companyID": 1, "contractType": 1, "status": 1},
-    ]).to_csv(folder / "Contracts.csv", index=False)
+    folder = _contracts_only(tmp_path, [(1, "A", 1, 2), (2, "B", 0, 3), (3, "C", 7, 2), (4, "D", 1, None)])
     exp = load_export(folder)
     ix = ExportIndex(exp)
     names = ix.names("Contracts", "contractName")
