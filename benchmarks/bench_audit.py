@@ -68,8 +68,8 @@ generate(sys.argv[1], size=sys.argv[2], seed=int(sys.argv[3]), shape=sys.argv[4]
 # It also reports its CPU seconds, user and kernel apart: on a virtual machine the kernel's share (mostly the
 # page faults of memory the process touches for the first time) moves a run by a second or more.
 PEAK = ("import atexit, resource, sys\n"
-        "def _report(u=resource.getrusage):\n"
-        "    r = u(resource.RUSAGE_SELF)\n"
+        "def _report():\n"
+        "    r = resource.getrusage(resource.RUSAGE_SELF)\n"
         "    sys.stderr.write('\\npeak_rss_kb=%d user_s=%.3f sys_s=%.3f\\n' % (r.ru_maxrss, r.ru_utime, r.ru_stime))\n"
         "atexit.register(_report)\n")
 AUDIT_CLI = "from readiness.cli import main\nsys.exit(main(sys.argv[1:]))\n"
@@ -84,9 +84,9 @@ def run_child(code: str, *args: str) -> tuple[float, float, str, dict]:
     wall = time.perf_counter() - t0
     if proc.returncode != 0:
         raise SystemExit(f"benchmark step failed:\n{proc.stderr[-3000:]}")
-    report = dict(kv.split("=") for kv in ("peak_rss_kb=" + proc.stderr.rsplit("peak_rss_kb=", 1)[1]).split()[:3])
-    cpu = {"user": float(report["user_s"]), "sys": float(report["sys_s"])}
-    return wall, int(report["peak_rss_kb"]) / 1024, proc.stdout, cpu
+    line = next(ln for ln in reversed(proc.stderr.splitlines()) if ln.startswith("peak_rss_kb="))  # from PEAK
+    report = {key: float(value) for key, value in (kv.split("=") for kv in line.split())}
+    return wall, report["peak_rss_kb"] / 1024, proc.stdout, {"user": report["user_s"], "sys": report["sys_s"]}
 
 
 def disk_mb(folder: Path) -> float:

@@ -15,6 +15,7 @@ from readiness.effort import open_tickets
 from readiness.rules.base import CannotJudge
 from readiness.rules.frames import col, flag, fold_space, is_active
 
+
 class Context:
     """Per-run view of one export; `bind` gives each rule its own parameters over the shared cache."""
 
