@@ -1,13 +1,13 @@
 """Tiny exports built in code for rule tests, typed the way the loader types them.
 
-ids and picklist codes -> Int64, flags -> boolean, dates -> datetime64[ms], money/counts -> Float64, text -> string.
+ids, picklist codes and whole numbers -> Int64, flags -> boolean, dates -> datetime64[ms], money and other numbers -> Float64, text -> string.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from readiness.entities import BOOL, DATE, ENTITIES, ID, NUM, PICK, field_kind
+from readiness.entities import BOOL, DATE, ENTITIES, ID, INT, NUM, PICK, field_kind
 from readiness.loader import Export
 from readiness.rules import run_rules
 
@@ -22,7 +22,7 @@ def frame(entity: str, rows: list[dict]) -> pd.DataFrame:
             df[key] = pd.Series([None] * len(df), dtype="object")
     for name in df.columns:
         kind = field_kind(entity, name)
-        if kind in (ID, PICK):
+        if kind in (ID, PICK, INT):
             df[name] = pd.array(df[name].tolist(), dtype="Int64")
         elif kind == BOOL:
             df[name] = pd.array(df[name].tolist(), dtype="boolean")

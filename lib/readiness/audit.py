@@ -214,6 +214,7 @@ def run_audit(export_or_dir, as_of=None, client: str | None = None, suppress=Non
         "load": load,
         "load_totals": totals,
         "load_problems": list(getattr(export, "problems", []) or []),
+        "load_notes": list(getattr(export, "notes", []) or []),
         "rejected_rows": _rejected_rows(export, totals),
     }
     if coverage_value is not None and coverage_value < 80 and roll["readiness"] != scoring.UNKNOWN:

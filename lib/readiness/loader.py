@@ -11,6 +11,7 @@ row 1 and the first record row 2; in JSON the first record is row 1. A bad file 
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 import time
@@ -25,9 +26,11 @@ import pyarrow.csv as pa_csv
 import yaml
 
 from readiness import entities as ents
-from readiness.entities import BOOL, DATE, ENTITIES, ID, NUM, PICK, TEXT, fold, fold_series
+from readiness import textfiles
+from readiness.entities import BOOL, DATE, ENTITIES, ID, INT, NUM, PICK, TEXT, fold, fold_series
+from readiness.textfiles import FileProblem
 
-LEDGER_COLUMNS = ["entity", "file", "read", "loaded", "rejected"]
+LEDGER_COLUMNS = ["entity", "file", "read", "loaded", "rejected", "read_as"]
 REJECT_COLUMNS = ["entity", "file", "row", "column", "value", "reason"]
 SUFFIXES = (".json", ".jsonl", ".csv")
 _TRUE = {"true", "yes", "y", "1", "t", "active", "1.0"}
@@ -46,6 +49,7 @@ class Export:
     problems: list[str] = field(default_factory=list)
     picklists: dict = field(default_factory=dict)  # (entity, field) -> {code: label} from fields/*.json and labels seen
     timings: dict = field(default_factory=dict)  # stage -> seconds spent loading (read, type, validate)
+    notes: list[str] = field(default_factory=list)  # how files were read where it is worth saying (encoding, delimiter)
 
     def has(self, entity: str) -> bool:
         """True when the entity's file was present and readable (it may hold zero rows)."""
@@ -98,24 +102,29 @@ _HISTORY_DATE = re.compile(r"(?i)(create|modif|activity|worked|sent|posted|itemd
                            r"invoicedate|triggered|purchased|approve|^last)")
 
 
-class FileProblem(Exception):
-    """A file that cannot be read at all (empty, binary, malformed JSON ...)."""
-
-
 # --------------------------------------------------------------------------------------------- reading
 
 CSV_BLOCK_BYTES = 1 << 24  # pyarrow parses a CSV in blocks of this size, in parallel
+GRID_EXPORT_LIMIT = 5000  # Autotask's grids export at most this many rows (Autotask help, Search and manage contracts)
 
 
-def _check_text_file(path: Path) -> None:
-    if path.stat().st_size == 0:
-        raise FileProblem(f"{path.name}: the file is empty")
-    with open(path, "rb") as fh:
-        head = fh.read(8192)
-    if b"\x00" in head:
-        raise FileProblem(f"{path.name}: not a text file (binary content); export it again as CSV or JSON")
-    if not head.strip(b"\xef\xbb\xbf \r\n\t"):
-        raise FileProblem(f"{path.name}: the file is empty")
+@dataclass
+class FileFormat:
+    """How one file was read: its shape (rest-json, json-lines, rest-csv, grid-csv), encoding and delimiter."""
+
+    shape: str
+    encoding: str
+    delimiter: str = ""
+
+    def describe(self) -> str:
+        """"grid CSV, Windows-1252, semicolon-separated" (the default UTF-8 and comma go unsaid)."""
+        parts = [{"rest-json": "REST JSON", "json-lines": "JSON Lines", "rest-csv": "CSV with REST field names",
+                  "grid-csv": "grid CSV"}.get(self.shape, self.shape)]
+        if self.encoding not in ("utf-8", "utf-8-sig"):
+            parts.append(textfiles.ENCODING_NAMES.get(self.encoding, self.encoding))
+        if self.delimiter and self.delimiter != ",":
+            parts.append(textfiles.DELIMITERS[self.delimiter] + "-separated")
+        return ", ".join(parts)
 
 
 def _audited(entity: str, name: str, lean: bool, history: bool = True, present: frozenset = frozenset()) -> bool:
@@ -136,87 +145,76 @@ def _audited(entity: str, name: str, lean: bool, history: bool = True, present: 
     return name in wanted or _grid_fallback(entity, name, None) in wanted or as_flag in wanted
 
 
-def _read_csv(path: Path, entity: str, lean: bool = False,
-              history: bool = True) -> tuple[pd.DataFrame, np.ndarray, list[dict]]:
-    """Read a CSV with pyarrow: typed where pyarrow is sure, text elsewhere. Returns frame, row numbers, bad rows.
+def _read_csv(path: Path, entity: str, lean: bool = False, history: bool = True,
+              tenant: dict | None = None) -> tuple[pd.DataFrame, np.ndarray, list[dict], FileFormat]:
+    """Read a CSV with pyarrow: typed where pyarrow is sure, text elsewhere. Returns frame, row numbers, bad rows
+    and how the file was read.
 
-    With `lean`, columns the audit never uses are not read at all (see _audited)."""
+    Encoding and delimiter are decided first (textfiles), so pyarrow only ever sees valid UTF-8. With `lean`,
+    columns the audit never uses are not read at all (see _audited)."""
     bad: list[dict] = []
+    encoding = textfiles.detect_encoding(path)
+    head = textfiles.head_text(path, encoding)
+    delimiter = textfiles.sniff_delimiter(head)
+    header = [h for h in textfiles.csv_header(head, delimiter)]
+    if not header or not any(h.strip() for h in header):
+        raise FileProblem(f"{path.name}: no header row")
+    rest_names = sum(bool(re.fullmatch(r"[a-z][A-Za-z0-9]*|udf:.*", h.strip())) for h in header)
+    shape = "rest-csv" if entity in ents.CAPTURED or rest_names == len(header) else "grid-csv"
+    fmt = FileFormat(shape, encoding, delimiter)
 
     def on_invalid(row):  # a record with the wrong number of fields: keep it as a reject, not a crash
         bad.append({"row": row.number, "value": (row.text or "")[:80],
                     "reason": f"expected {row.expected_columns} fields, found {row.actual_columns}"})
         return "skip"
 
-    used = {}
+    names = _dedupe([h if h else f"column {i + 1}" for i, h in enumerate(header)])
+    present = frozenset(_canonical(entity, h) for h in names)
+    types, keep = {}, []
+    for h in names:
+        name = _canonical(entity, h)
+        if _audited(entity, name, lean, history, present):
+            keep.append(h)
+        if ents.field_kind(entity, name, tenant) in (TEXT, None):
+            types[h] = pa.string()  # keep leading zeros and exact text
+    skipping = len(keep) < len(names)
 
-    def attempt(encoding: str, multiline: bool, threads: bool = True):
+    def attempt(multiline: bool, threads: bool = True):
         bad.clear()
-        used["encoding"] = encoding
-        with open(path, "rb") as fh:
-            first = fh.readline().decode(encoding if encoding != "utf8" else "utf-8-sig", errors="replace")
-        header = next(iter(pd.read_csv(pd.io.common.StringIO(first), header=None, dtype=str).itertuples(index=False)),
-                      ())
-        types, keep = {}, []
-        present = frozenset(_canonical(entity, h) for h in header if isinstance(h, str))
-        for h in header:
-            if not isinstance(h, str):
-                continue
-            name = _canonical(entity, h)
-            if _audited(entity, name, lean, history, present):
-                keep.append(h)
-            kind = ents.field_kind(entity, name)
-            if kind in (TEXT, None):
-                types[h] = pa.string()  # keep leading zeros and exact text
-        skipping = len(keep) < len(header) and len(set(keep)) == len(keep)
         return pa_csv.read_csv(
             path,
-            read_options=pa_csv.ReadOptions(encoding=encoding, block_size=CSV_BLOCK_BYTES, use_threads=threads),
-            parse_options=pa_csv.ParseOptions(newlines_in_values=multiline, invalid_row_handler=on_invalid),
+            read_options=pa_csv.ReadOptions(encoding="utf8" if encoding in ("utf-8", "utf-8-sig") else encoding,
+                                            block_size=CSV_BLOCK_BYTES, use_threads=threads,
+                                            column_names=names, skip_rows=1),
+            parse_options=pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values=multiline,
+                                              invalid_row_handler=on_invalid),
             convert_options=pa_csv.ConvertOptions(column_types=types, null_values=[""], strings_can_be_null=True,
                                                   quoted_strings_can_be_null=True,
                                                   include_columns=keep if skipping else None),
         )
 
-    def not_utf8(exc: Exception) -> bool:
-        return "UTF8" in str(exc) or "utf-8" in str(exc).lower()
-
-    def windows_text():
-        """Autotask grids exported on Windows come as Windows-1252; read carefully (see below)."""
-        try:
-            return attempt("cp1252", multiline=True)
-        except (pa.ArrowInvalid, UnicodeDecodeError):
-            return attempt("latin-1", multiline=True)
-
     try:
         # Most files have no line breaks inside values, and reading them line by line is up to twice as fast.
         # pyarrow's parser is quote-aware within a block and raises when a quoted value crosses a block edge,
         # so a file that needs the careful read (values spanning lines) never passes silently.
-        table = attempt("utf8", multiline=False)
-    except pa.ArrowInvalid as exc:
-        if not_utf8(exc):
-            table = windows_text()
-        else:
-            try:
-                table = attempt("utf8", multiline=True)
-            except pa.ArrowInvalid as again:
-                if not not_utf8(again):
-                    raise FileProblem(f"{path.name}: not a readable CSV ({again})") from again
-                table = windows_text()
-    except (UnicodeDecodeError, StopIteration) as exc:
+        try:
+            table = attempt(multiline=False)
+        except pa.ArrowInvalid:
+            table = attempt(multiline=True)
+        if bad:
+            # A parallel read cannot tell which record a malformed one was; the reject must name it, so a file with
+            # such records is read once more on one thread, carefully, which numbers them (header = row 1).
+            table = attempt(multiline=True, threads=False)
+    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
         raise FileProblem(f"{path.name}: not a readable CSV ({exc})") from exc
-    if bad:
-        # A parallel read cannot tell which record a malformed one was; the reject must name it, so a file with
-        # such records is read once more on one thread, carefully, which numbers them (header = row 1).
-        table = attempt(used["encoding"], multiline=True, threads=False)
-    if len(set(table.column_names)) != len(table.column_names):
-        table = table.rename_columns(_dedupe(table.column_names))
+    if any(pa.types.is_binary(f.type) for f in table.schema):  # cannot happen after the check; never pass bytes on
+        raise FileProblem(f"{path.name}: holds bytes that are not {textfiles.ENCODING_NAMES.get(encoding, encoding)}")
     df = _arrow_to_pandas(table)
     skipped = sorted(b["row"] for b in bad if b["row"] is not None)
     rows = np.arange(2, 2 + len(df) + len(bad))
     if skipped:
         rows = rows[~np.isin(rows, skipped)]
-    return df, rows[: len(df)], bad
+    return df, rows[: len(df)], bad, fmt
 
 
 _PANDAS_TYPES = {pa.string(): pd.StringDtype(), pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype(),
@@ -243,7 +241,8 @@ def _dedupe(names: list[str]) -> list[str]:
     return out
 
 
-def _records_from_json(data, name: str) -> list[dict]:
+def _records_from_json(data, name: str) -> list:
+    """The records of a REST response, a list of pages, a bare list, or a list mixing pages and records."""
     if isinstance(data, dict):
         if isinstance(data.get("items"), list):
             return data["items"]
@@ -251,45 +250,104 @@ def _records_from_json(data, name: str) -> list[dict]:
             return [data["item"]]
         raise FileProblem(f"{name}: JSON object without 'items' or 'item'; expected an Autotask REST response")
     if isinstance(data, list):
-        if data and all(isinstance(p, dict) and isinstance(p.get("items"), list) for p in data):
-            return [r for p in data for r in p["items"]]  # a list of pages
-        return data
+        if not any(_is_page(p) for p in data):
+            return data
+        return [r for p in data for r in (p["items"] if _is_page(p) else [p])]  # pages read in full, in order
     raise FileProblem(f"{name}: JSON holds neither a REST response nor a list of records")
 
 
-def _read_json(path: Path) -> tuple[pd.DataFrame, np.ndarray, list[dict]]:
-    """Read REST JSON or JSON Lines into an object frame; non-object records become rejects."""
-    text = path.read_bytes().decode("utf-8-sig", errors="replace")
+def _is_page(value) -> bool:
+    """A REST response page: an object whose `items` is a list (a record never has such a field)."""
+    return isinstance(value, dict) and isinstance(value.get("items"), list)
+
+
+def _cut_short(data) -> bool:
+    """True when the last REST page in `data` says another page follows (pageDetails.nextPageUrl is set)."""
+    pages = [data] if _is_page(data) else [p for p in data if _is_page(p)] if isinstance(data, list) else []
+    details = pages[-1].get("pageDetails") if pages else None
+    return bool(isinstance(details, dict) and details.get("nextPageUrl"))
+
+
+def _record_problem(record) -> str | None:
+    """Why one JSON record cannot be loaded, or None when it can."""
+    if not isinstance(record, dict):
+        return f"record is not a JSON object (a {type(record).__name__})"
+    if not record:
+        return "empty record (no fields)"
+    if textfiles.DUPLICATE_KEYS in record:
+        return "field " + ", ".join(map(repr, record[textfiles.DUPLICATE_KEYS])) + " given twice in one record"
+    nested = textfiles.depth(record)
+    if nested > textfiles.MAX_JSON_DEPTH:
+        return f"nested more than {textfiles.MAX_JSON_DEPTH} levels deep; an Autotask record has three at most"
+    return None
+
+
+def _flat(value):
+    """A nested JSON value (an object or list in a field) as its JSON text, so a column holds text, not objects."""
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else value
+
+
+def _read_json(path: Path) -> tuple[pd.DataFrame, np.ndarray, list[dict], FileFormat, list[str]]:
+    """Read REST JSON or JSON Lines into an object frame. Records that cannot be loaded become rejects.
+
+    Returns frame, row numbers, rejects, how the file was read, and notes (pages that say more follow)."""
+    encoding = textfiles.detect_encoding(path)
+    text = textfiles.read_text(path, encoding)
     bad: list[dict] = []
     records: list = []
-    if path.suffix.lower() == ".jsonl":
-        for n, line in enumerate(text.splitlines(), start=1):
-            if not line.strip():
-                continue
+    rows: list[int] = []
+    notes: list[str] = []
+    lines = path.suffix.lower() == ".jsonl"
+    if lines:
+        for n, line in textfiles.json_lines(text):
             try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                bad.append({"row": n, "value": line[:80], "reason": f"not valid JSON ({exc.msg})"})
+                obj = textfiles.parse_json(line)
+            except FileProblem as exc:
+                bad.append({"row": n, "value": line[:80], "reason": str(exc)})
                 continue
-            records.extend(_records_from_json(obj, path.name) if isinstance(obj, dict) and "items" in obj else [obj])
+            found = _records_from_json(obj, path.name) if _is_page(obj) else [obj]
+            records.extend(found)
+            rows.extend([n] * len(found))  # a page on one line: its records share the line's number
     else:
         try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise FileProblem(f"{path.name}: not valid JSON at line {exc.lineno} column {exc.colno} "
-                              f"({exc.msg}); the file may be truncated") from exc
+            data = textfiles.parse_json(text)
+        except FileProblem as exc:
+            raise FileProblem(f"{path.name}: {exc}; the file may be truncated or not an Autotask export") from exc
         records = _records_from_json(data, path.name)
-    rows = np.arange(1, len(records) + 1)
-    keep = np.array([isinstance(r, dict) for r in records], dtype=bool)
-    for n in rows[~keep]:
-        bad.append({"row": int(n), "value": str(records[n - 1])[:80], "reason": "record is not a JSON object"})
-    records = [r for r in records if isinstance(r, dict)]
-    udfs = [{f"udf:{u.get('name')}": u.get("value") for u in (r.pop("userDefinedFields", None) or [])
-             if isinstance(u, dict)} for r in records]
+        rows = list(range(1, len(records) + 1))
+        if _cut_short(data):
+            notes.append(f"{path.name}: the last page says more records follow (pageDetails.nextPageUrl); "
+                         "the pull stopped early, so this table is incomplete")
+    keep = np.ones(len(records), dtype=bool)
+    for i, r in enumerate(records):
+        why = _record_problem(r)
+        if why is not None:
+            keep[i] = False
+            shown = {k: v for k, v in r.items() if k != textfiles.DUPLICATE_KEYS} if isinstance(r, dict) else r
+            bad.append({"row": rows[i], "value": _short(shown), "reason": why})
+    records = [r for r, k in zip(records, keep) if k]
+    row_numbers = np.asarray(rows, dtype=np.int64)[keep] if len(rows) else np.arange(0)
+    udfs = [_udf_columns(r.pop("userDefinedFields", None)) for r in records]
+    records = [{k: _flat(v) for k, v in r.items()} for r in records]
     df = pd.DataFrame.from_records(records) if records else pd.DataFrame()
     if any(udfs):
         df = pd.concat([df, pd.DataFrame.from_records(udfs, index=df.index)], axis=1)
-    return df, rows[keep], bad
+    return df, row_numbers, bad, FileFormat("json-lines" if lines else "rest-json", encoding), notes
+
+
+def _udf_columns(udfs) -> dict:
+    """A record's userDefinedFields ([{name, value}]) as columns named udf:<name>."""
+    if not isinstance(udfs, list):
+        return {}
+    return {f"udf:{u.get('name')}": _flat(u.get("value")) for u in udfs if isinstance(u, dict) and u.get("name")}
+
+
+def _short(value) -> str:
+    """At most 80 characters of a record, for the reject list."""
+    try:
+        return json.dumps(value, ensure_ascii=False, default=str)[:80]
+    except (RecursionError, ValueError):
+        return str(type(value).__name__)
 
 
 # --------------------------------------------------------------------------------------------- headers
@@ -326,8 +384,8 @@ def _grid_fallback(entity: str, name: str, values: pd.Series | None) -> str:
         return name + "ID"
     if name == "active":
         return "isActive"
-    if values is not None and ents.field_kind(entity, name) == TEXT and not name.startswith("is") \
-            and name not in ents.BOOL_FIELDS:
+    if values is not None and ents.field_kind(entity, name) in (TEXT, None) and not name.startswith("is") \
+            and ents.field_kind(entity, "is" + name[0].upper() + name[1:]) == BOOL:
         t = _text(values).dropna().str.lower()
         if len(t) and t.isin(_TRUE | _FALSE).all() and not t.str.fullmatch(r"[01](\.0)?").all():
             return "is" + name[0].upper() + name[1:]
@@ -365,19 +423,65 @@ def _text(s: pd.Series) -> pd.Series:
     return out.mask(out == "")
 
 
-def _to_int(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+INT64_MAX = 2**63 - 1  # Autotask ids are 64-bit (long) in its REST model
+
+
+def _to_int(s: pd.Series, noun: str = "whole-number id") -> tuple[pd.Series, pd.Series, pd.Series | None]:
+    """Whole numbers (ids, counts) from any column: values, bad mask, reasons for the bad rows (None when none).
+
+    Digits are read exactly; a value outside 64 bits is named as such rather than wrapped or rounded."""
+    none = pd.Series(False, index=s.index)
+    if pd.api.types.is_bool_dtype(s):  # a JSON true/false where a number belongs
+        bad = s.notna()
+        return pd.Series(pd.NA, index=s.index, dtype="Int64"), bad, _reasons(s, bad, f" is not a {noun}")
     if pd.api.types.is_integer_dtype(s):
-        return s.astype("Int64"), pd.Series(False, index=s.index)
+        if s.dtype.kind == "u" or str(s.dtype) == "UInt64":  # uint64: values beyond int64 arrived from JSON
+            big = (s > INT64_MAX).fillna(False)
+            if big.any():
+                return (s.where(~big).astype("Int64"), big,
+                        _reasons(s, big, " is outside the range of an Autotask id (64-bit)"))
+        return s.astype("Int64"), none, None
     t = _text(s)
-    num = pd.to_numeric(t.str.replace(",", "", regex=False), errors="coerce")
-    integral = num.notna() & (num == np.floor(num.fillna(0)))
-    bad = t.notna() & ~integral
-    return num.where(integral).astype("Float64").astype("Int64"), bad
+    c = t.str.replace(",", "", regex=False).str.replace(r"^\+", "", regex=True)
+    digits = c.str.fullmatch(r"-?\d+").fillna(False).to_numpy(dtype=bool)
+    out = pd.Series(pd.NA, index=s.index, dtype="Int64")
+    big = np.zeros(len(s), dtype=bool)
+    if digits.any():
+        d = c[digits]
+        long = (d.str.lstrip("-").str.len() >= 19).to_numpy(dtype=bool)
+        if long.any():  # only these few need Python's exact integers to tell whether they fit
+            fits = np.array([-INT64_MAX - 1 <= int(v) <= INT64_MAX for v in d[long]], dtype=bool)
+            where = np.flatnonzero(digits)[long]
+            big[where[~fits]] = True
+        ok = digits & ~big
+        out[ok] = c[ok].astype("Int64")
+    rest = t.notna().to_numpy(dtype=bool) & ~digits
+    if rest.any():  # "1.0", "1e3": whole numbers written as decimals, exact below 2**53
+        num = pd.to_numeric(c[rest], errors="coerce")
+        whole = num.notna() & np.isfinite(num.fillna(0)) & (num == np.floor(num.fillna(0))) & (num.abs() < 2**53)
+        out[num.index[whole]] = num[whole].astype("int64")
+    bad = t.notna() & out.isna()
+    if not bad.any():
+        return out, none, None
+    big_s = pd.Series(big, index=s.index)
+    reason = _reasons(t, bad & ~big_s, f" is not a {noun}")
+    reason[big_s] = _reasons(t, big_s, " is outside the range of an Autotask id (64-bit)")[big_s]
+    return out, bad, reason
+
+
+def _reasons(values: pd.Series, bad: pd.Series, suffix: str) -> pd.Series:
+    """"'<value>'<suffix>" for the rows in `bad`, NA elsewhere (built only for the bad rows)."""
+    out = pd.Series(pd.NA, index=values.index, dtype="string")
+    if bad.any():
+        out[bad] = "'" + _as_string(values[bad]).str.slice(0, 40).fillna("") + "'" + suffix
+    return out
 
 
 def _to_number(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
-        return s.astype("Float64"), pd.Series(False, index=s.index)
+        out = s.astype("Float64")
+        bad = out.notna() & ~np.isfinite(out.fillna(0))
+        return out.where(~bad), bad
     t = _text(s)
     c = t.str.replace(r"[^\d,.\-()]", "", regex=True)
     neg = c.str.startswith("(", na=False) & c.str.endswith(")", na=False) | c.str.startswith("-", na=False)
@@ -388,8 +492,8 @@ def _to_number(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     c = c.where(comma_decimal, c.str.replace(",", "", regex=False))
     num = pd.to_numeric(c.mask(c == ""), errors="coerce")
     num = num.where(~neg.fillna(False), -num)
-    bad = t.notna() & num.isna()
-    return num.astype("Float64"), bad
+    bad = t.notna() & (num.isna() | ~np.isfinite(num.fillna(0)))
+    return num.astype("Float64").where(~bad), bad
 
 
 def _to_bool(s: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -518,6 +622,8 @@ class _Ctx:
     problems: list[str]
     names: dict  # entity -> {folded name: id or -1 when ambiguous}
     timings: dict = field(default_factory=dict)
+    kinds: dict = field(default_factory=dict)  # (entity, field) -> kind from the tenant's fields/<Entity>.json
+    notes: list = field(default_factory=list)  # how files were read, where that is worth saying
     history: bool = True  # False once client.yaml fixes the as-of: record-history dates then decide nothing
 
     def clock(self, stage: str, since: float) -> float:
@@ -529,14 +635,20 @@ class _Ctx:
 
 def _picklist(entity: str, fld: str, s: pd.Series, ctx: _Ctx) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Codes for a picklist column given codes or labels; returns codes, bad mask, reason text."""
-    if pd.api.types.is_integer_dtype(s):  # REST exports hold codes: nothing to look up
+    if pd.api.types.is_integer_dtype(s) and s.dtype.kind != "u":  # REST exports hold codes: nothing to look up
+        return s.astype("Int64"), pd.Series(False, index=s.index), None
+    if pd.api.types.is_bool_dtype(s):  # a flag Autotask's model keeps as a 0/1 code (BillingItems.nonBillable)
         return s.astype("Int64"), pd.Series(False, index=s.index), None
     t = _text(s)
     num = pd.to_numeric(t, errors="coerce")
-    is_code = num.notna() & (num == np.floor(num.fillna(0)))
+    numeric = num.notna() & np.isfinite(num.fillna(0))
+    is_code = numeric & (num == np.floor(num.fillna(0))) & (num.abs() < 2**31)  # picklist codes are 32-bit
     codes = num.where(is_code).astype("Float64").astype("Int64")
-    labels = t.where(t.notna() & ~is_code)
+    labels = t.where(t.notna() & ~numeric)
     reason = pd.Series(pd.NA, index=s.index, dtype="string")
+    odd = numeric & ~is_code  # 2.5 or 1e20 is neither a code nor a label
+    if odd.any():
+        reason[odd] = "'" + t[odd] + "' is not a " + fld + " code (a whole number)"
     if labels.notna().any():
         known = {**ents.picklist_labels(entity, fld), **ctx.picklists.get((entity, fld), {})}
         lookup = {fold(v): k for k, v in known.items()}
@@ -612,7 +724,7 @@ def _type_frame(entity: str, df: pd.DataFrame, ctx: _Ctx, name: str) -> tuple[pd
     bad_reason = pd.Series(pd.NA, index=df.index, dtype="string")
     ent = ENTITIES.get(entity)
     # dates still written as text (grid exports) decide the file's day/month order; typed ones need none
-    texts = [df[c] for c in df.columns if ents.field_kind(entity, c) == DATE
+    texts = [df[c] for c in df.columns if ents.field_kind(entity, c, ctx.kinds) == DATE
              and (pd.api.types.is_string_dtype(df[c]) or df[c].dtype == object)]
     order = ctx.date_order
     if order is None and texts:
@@ -622,14 +734,15 @@ def _type_frame(entity: str, df: pd.DataFrame, ctx: _Ctx, name: str) -> tuple[pd
                                 f"MM/dd/yyyy. Set date_format in client.yaml if that is wrong.")
     date_shape = {"DMY": "dd/MM/yyyy", "MDY": "MM/dd/yyyy", "YMD": "yyyy-MM-dd"}[order or "MDY"]
     for c in df.columns:
-        kind = ents.field_kind(entity, c)
+        kind = ents.field_kind(entity, c, ctx.kinds)
         s = df[c]
         reason = None  # a Series for the reject list, or a suffix after the quoted value; built only for bad rows
         if kind == ID and ent is not None and c in ent.name_refs and _holds_names(s):
             val, bad, reason = _by_distinct(lambda u: _name_ref(entity, c, u, ctx), s)
         elif kind == ID:
-            val, bad, _ = _by_distinct(lambda u: (*_to_int(u), None), s)
-            reason = " is not a whole-number id"
+            val, bad, reason = _by_distinct(_to_int, s)
+        elif kind == INT:
+            val, bad, reason = _by_distinct(lambda u: _to_int(u, "whole number"), s)
         elif kind == PICK:
             val, bad, reason = _by_distinct(lambda u: _picklist(entity, c, u, ctx), s)
         elif kind == NUM:
@@ -656,7 +769,7 @@ def _type_frame(entity: str, df: pd.DataFrame, ctx: _Ctx, name: str) -> tuple[pd
     return pd.DataFrame(out, index=df.index, copy=False), bad_col, bad_reason  # the typed columns are new already
 
 
-def _schema(entity: str, df: pd.DataFrame):
+def _schema(entity: str, df: pd.DataFrame, tenant: dict | None = None):
     """The pandera schema a loaded table must satisfy: key present, ids positive, dates in range.
 
     Key uniqueness is not repeated here: load_entity has already rejected duplicate keys, naming each row."""
@@ -665,7 +778,7 @@ def _schema(entity: str, df: pd.DataFrame):
     key = ENTITIES[entity].key
     cols = {}
     for c in df.columns:
-        kind = ents.field_kind(entity, c)
+        kind = ents.field_kind(entity, c, tenant)
         if c == key:
             checks = [pa_.Check.gt(0)] if kind == ID else [pa_.Check.str_length(min_value=1)]
             cols[c] = pa_.Column(df[c].dtype, checks=checks, nullable=False)
@@ -673,7 +786,7 @@ def _schema(entity: str, df: pd.DataFrame):
             cols[c] = pa_.Column("Int64", nullable=False)
         elif kind == DATE:
             cols[c] = pa_.Column("datetime64[ms]", pa_.Check.ge(pd.Timestamp("1900-01-01")), nullable=True)
-        elif kind in (ID, PICK):
+        elif kind in (ID, PICK, INT):
             cols[c] = pa_.Column("Int64", nullable=True)
         elif kind == BOOL:
             cols[c] = pa_.Column("boolean", nullable=True)
@@ -682,12 +795,12 @@ def _schema(entity: str, df: pd.DataFrame):
     return pa_.DataFrameSchema(cols, strict=False, coerce=False, name=entity)
 
 
-def _validate(entity: str, df: pd.DataFrame) -> pd.DataFrame:
+def _validate(entity: str, df: pd.DataFrame, tenant: dict | None = None) -> pd.DataFrame:
     """Rows that fail the schema: index, column, value, reason."""
     import pandera.errors as pe
 
     try:
-        _schema(entity, df).validate(df, lazy=True, inplace=True)  # coerce=False: nothing changes, so no copy
+        _schema(entity, df, tenant).validate(df, lazy=True, inplace=True)  # coerce=False: nothing changes, so no copy
     except pe.SchemaErrors as err:
         fc = err.failure_cases
         fc = fc[fc["index"].notna()]
@@ -704,25 +817,32 @@ def load_entity(path: Path, entity: str, ctx: _Ctx | None = None,
     lean=True reads only the columns the audit uses (entities.AUDIT_COLUMNS); every row is still accounted for."""
     ctx = ctx or _Ctx(None, {}, [], {})
     name = path.name
-    ledger = {"entity": entity, "file": name, "read": 0, "loaded": 0, "rejected": 0}
+    ledger = {"entity": entity, "file": name, "read": 0, "loaded": 0, "rejected": 0, "read_as": ""}
     empty_rejects = pd.DataFrame(columns=REJECT_COLUMNS)
     t0 = time.perf_counter()
     try:
-        _check_text_file(path)
         if path.suffix.lower() in (".json", ".jsonl"):
-            raw, rows, malformed = _read_json(path)
+            raw, rows, malformed, fmt, notes = _read_json(path)
+            ctx.problems.extend(notes)
             present = frozenset(_canonical(entity, str(c)) for c in raw.columns)
             raw = raw[[c for c in raw.columns
                        if _audited(entity, _canonical(entity, str(c)), lean, ctx.history, present)]]
         else:
-            raw, rows, malformed = _read_csv(path, entity, lean, ctx.history)
+            raw, rows, malformed, fmt = _read_csv(path, entity, lean, ctx.history, ctx.kinds)
         t0 = ctx.clock("read", t0)
     except FileProblem as exc:
         ctx.problems.append(str(exc))
         return None, ledger, empty_rejects
-    except (OSError, ValueError, pa.ArrowException) as exc:
+    except (OSError, ValueError, UnicodeError, pa.ArrowException) as exc:
         ctx.problems.append(f"{name}: could not be read ({type(exc).__name__}: {exc})")
         return None, ledger, empty_rejects
+    ledger["read_as"] = fmt.describe()
+    if fmt.encoding not in ("utf-8", "utf-8-sig") or fmt.delimiter not in ("", ","):
+        ctx.notes.append(f"{name}: read as {fmt.describe()}")
+    if fmt.shape == "grid-csv" and len(raw) + len(malformed) == GRID_EXPORT_LIMIT:
+        ctx.problems.append(f"{name}: exactly {GRID_EXPORT_LIMIT:,} rows, so this list may be cut at Autotask's "
+                            f"{GRID_EXPORT_LIMIT:,}-row grid export limit; pull it through the API "
+                            "(readiness pull) to be sure every record is here")
     rej = [pd.DataFrame([{"entity": entity, "file": name, "row": b["row"], "column": "-", "value": b["value"],
                           "reason": b["reason"]} for b in malformed], columns=REJECT_COLUMNS)] if malformed else []
     ledger["read"] = len(raw) + len(malformed)
@@ -733,6 +853,8 @@ def load_entity(path: Path, entity: str, ctx: _Ctx | None = None,
     if missing:
         msg = (f"{name}: missing required column {', '.join(repr(m) for m in missing)}; "
                f"columns found: {', '.join(map(str, raw.columns[:12]))}")
+        if len(raw.columns) == 1 and re.search(r"[,;\t|]", str(raw.columns[0])):
+            msg += " (one column holding separators: the file may use a delimiter other than , ; or tab)"
         ctx.problems.append(msg)
         rej.append(pd.DataFrame({"entity": entity, "file": name, "row": rows, "column": missing[0], "value": "",
                                  "reason": f"missing required column '{missing[0]}'"}))
@@ -756,7 +878,7 @@ def load_entity(path: Path, entity: str, ctx: _Ctx | None = None,
     if bad.any():  # filtering copies every column: only pay for it when a row is rejected
         typed = typed[~bad]
     t0 = ctx.clock("type", t0)
-    schema_fail = _validate(entity, typed)
+    schema_fail = _validate(entity, typed, ctx.kinds)
     t0 = ctx.clock("validate", t0)
     if len(schema_fail):
         first = schema_fail.drop_duplicates("index")
@@ -799,8 +921,11 @@ def _read_client(folder: Path, problems: list[str]) -> dict:
         if not path.exists():
             return {}
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        data = textfiles.load_yaml(path) or {}
+    except FileProblem as exc:
+        problems.append(f"{exc}; client details ignored")
+        return {}
+    except (yaml.YAMLError, UnicodeDecodeError, RecursionError) as exc:
         problems.append(f"{path.name}: not valid YAML ({exc}); client details ignored")
         return {}
     if not isinstance(data, dict):
@@ -818,23 +943,28 @@ def _read_client(folder: Path, problems: list[str]) -> dict:
     return data
 
 
-def _read_field_info(folder: Path, problems: list[str]) -> dict:
-    """Picklist labels from fields/<Entity>.json (Autotask's entityInformation/fields responses)."""
-    out: dict = {}
+def _read_field_info(folder: Path, problems: list[str]) -> tuple[dict, dict]:
+    """The tenant's own schema from fields/<Entity>.json (Autotask's entityInformation/fields responses):
+    picklist labels {(entity, field): {code: label}} and field kinds {(entity, field): kind}."""
+    labels: dict = {}
+    kinds: dict = {}
     fields_dir = folder / "fields"
     if not fields_dir.is_dir():
-        return out
+        return labels, kinds
     for path in sorted(fields_dir.glob("*.json")):
         entity = path.stem.split("_")[0]
         try:
-            data = json.loads(path.read_text(encoding="utf-8-sig"))
+            data = textfiles.parse_json(textfiles.read_text(path, textfiles.detect_encoding(path)))
             for f in data.get("fields", []):
-                if f.get("isPickList") and f.get("picklistValues"):
-                    out[(entity, f["name"])] = {int(v["value"]): str(v["label"]) for v in f["picklistValues"]
-                                                if str(v.get("value", "")).lstrip("-").isdigit()}
-        except (json.JSONDecodeError, AttributeError, TypeError, KeyError, UnicodeDecodeError) as exc:
-            problems.append(f"fields/{path.name}: not an entityInformation/fields response ({exc}); labels ignored")
-    return out
+                kind = ents.tenant_kind(f)
+                if kind is not None and f.get("name"):
+                    kinds[(entity, str(f["name"]))] = kind
+                if f.get("isPickList") and f.get("picklistValues") and kind != TEXT:
+                    labels[(entity, f["name"])] = {int(v["value"]): str(v["label"]) for v in f["picklistValues"]
+                                                   if re.fullmatch(r"-?\d{1,9}", str(v.get("value", "")))}
+        except (FileProblem, AttributeError, TypeError, KeyError, ValueError) as exc:
+            problems.append(f"fields/{path.name}: not an entityInformation/fields response ({exc}); ignored")
+    return labels, kinds
 
 
 def _date_order_from_client(client: dict, problems: list[str]) -> str | None:
@@ -865,14 +995,21 @@ def load_export(path: str | Path, date_format: str | None = None, lean: bool = F
     client = _read_client(folder, problems)
     if date_format:
         client = {**client, "date_format": date_format}
-    ctx = _Ctx(_date_order_from_client(client, problems), _read_field_info(folder, problems), problems, {},
+    labels, kinds = _read_field_info(folder, problems)
+    ctx = _Ctx(_date_order_from_client(client, problems), labels, problems, {}, kinds=kinds,
                history=export_date(client) is None)
-    tables, ledger_rows, rejects = {}, [], []
+    tables, ledger_rows, rejects, used = {}, [], [], set()
     for entity in ents.LOAD_ORDER:
         file = _find_file(folder, entity, problems)
         if file is None:
             continue
-        table, row, rej = load_entity(file, entity, ctx, lean)
+        used.add(file.name)
+        try:
+            table, row, rej = load_entity(file, entity, ctx, lean)
+        except Exception as exc:  # noqa: BLE001 - one file's failure never stops the others, and names the file
+            problems.append(f"{file.name}: could not be loaded ({type(exc).__name__}: {str(exc)[:200]})")
+            table, row, rej = None, {"entity": entity, "file": file.name, "read": 0, "loaded": 0, "rejected": 0,
+                                     "read_as": ""}, pd.DataFrame(columns=REJECT_COLUMNS)
         ledger_rows.append(row)
         if len(rej):
             rejects.append(rej)
@@ -888,9 +1025,52 @@ def load_export(path: str | Path, date_format: str | None = None, lean: bool = F
                 ctx.names[entity] = ids.to_dict()
                 exact = pd.Series(table["id"].values, index=table[name_col].astype("string").fillna("").str.strip())
                 ctx.names[entity + ":exact"] = exact[~exact.index.duplicated(keep=False)].to_dict()
+    problems.extend(_unread_files(folder, used))
     ledger = pd.DataFrame(ledger_rows, columns=LEDGER_COLUMNS)
     rejects_df = pd.concat(rejects, ignore_index=True) if rejects else pd.DataFrame(columns=REJECT_COLUMNS)
-    return Export(folder, tables, client, ledger, rejects_df, problems, ctx.picklists, ctx.timings)
+    return Export(folder, tables, client, ledger, rejects_df, problems, ctx.picklists, ctx.timings, ctx.notes)
+
+
+# Files an export folder may hold that are not entity tables.
+_NOT_TABLES = {"client.yaml", "client.yml", "pull.json", "readme.md", "readme.txt", "decisions.yaml",
+               "suppressions.yaml", ".ds_store", "thumbs.db", "desktop.ini"}
+
+
+def _unread_files(folder: Path, used: set[str]) -> list[str]:
+    """A line for every file in `folder` that was not read, naming the entity it most likely is.
+
+    "Contracts (1).csv" and "TicketsExport.csv" are what browsers and grids name a download; the loader reads only
+    "<Entity>.<csv|json|jsonl>", so each such file is named with the name it would be read under."""
+    out = []
+    stems = {fold(e): e for e in ENTITIES}
+    for p in sorted(folder.iterdir(), key=lambda p: p.name.lower()):
+        if not p.is_file() or p.name in used or p.name.lower() in _NOT_TABLES or p.name.startswith("."):
+            continue
+        guess = _nearest_entity(p.stem, stems)
+        ext = p.suffix.lower() if p.suffix.lower() in SUFFIXES else ".csv"
+        if guess:
+            hint = f"rename it {guess}{ext} if it is the {guess} export"
+            if p.suffix.lower() not in SUFFIXES:
+                hint += " (saved as CSV or JSON)"
+        elif p.suffix.lower() in SUFFIXES:
+            hint = "no Autotask entity of that name is audited"
+        else:
+            hint = "only .csv, .json and .jsonl files are read"
+        out.append(f"{p.name}: not read; {hint}")
+    return out
+
+
+def _nearest_entity(stem: str, stems: dict[str, str]) -> str | None:
+    """The audited entity a file name most likely stands for ("Contracts (1)" -> Contracts), or None."""
+    f = fold(stem)
+    f = re.sub(r"(export|exported|list|grid|report|data|copy|final|new|old|\d+)+$", "", f) or f
+    f = re.sub(r"^(autotask|at|export|copyof)+", "", f) or f
+    if f in stems:
+        return stems[f]
+    if f + "s" in stems:
+        return stems[f + "s"]
+    close = difflib.get_close_matches(f, list(stems), n=1, cutoff=0.8)
+    return stems[close[0]] if close else None
 
 
 def ledger_summary(export: Export) -> dict[str, dict[str, int]]:

@@ -1033,9 +1033,9 @@ def _contracts(s: Sample) -> None:
         "isCompliant": np.ones(n, bool), "serviceLevelAgreementID": rng.choice([1, 2, 3, 4], n, p=[0.5, 0.2, 0.1, 0.2]),
         "purchaseOrderNumber": _opt_text(_cat("PO", rng.integers(10000, 99999, n).astype(str)), rng.random(n) < 0.7),
         "timeReportingRequiresStartAndStopTimes": np.zeros(n, np.int64),
-        "lastModifiedDateTime": _at(_uniform_days(rng, np.minimum(start, EXPORT_DATE), EXPORT_DATE),
-                                    rng.integers(0, 86400, n)),
     })
+    # Autotask's Contract has no modification time; the draw stays so every later value of a seed is unchanged.
+    _at(_uniform_days(rng, np.minimum(start, EXPORT_DATE), EXPORT_DATE), rng.integers(0, 86400, n))
     s.aux.update(k_ids=ids, k_comp=comp, k_type=ctype, k_active=active, k_start=start, k_end=end, k_dormant=dormant,
                  k_expired=expired, k_device=device_setup, k_chained=chained, k_excl=excl)
     s.plant("contract_type_mapping", "Contracts", ids[active & (ctype == 8)])
@@ -2065,15 +2065,21 @@ def _write_json(df: pd.DataFrame, entity: str, form: str, folder: Path) -> Path:
     return path
 
 
+_DATA_TYPES = {"id": "long", "picklist": "integer", "integer": "integer", "number": "double", "bool": "boolean",
+               "date": "datetime", "text": "string"}  # loader kind -> entityInformation dataType
+
+
 def _fields_json(entity: str, df: pd.DataFrame) -> dict:
     """An entityInformation/fields-style response describing the table's columns and picklists."""
     picks = PICKLISTS.get(entity, {})
+    model = ents.rest_model().get(ents.singular(entity), {})  # data types as Autotask's model gives them
     fields = []
     for col in df.columns:
         dt = df[col].dtype
         kind = ("datetime" if pd.api.types.is_datetime64_any_dtype(dt) else "boolean" if pd.api.types.is_bool_dtype(dt)
                 else "double" if pd.api.types.is_float_dtype(dt) else "long" if pd.api.types.is_integer_dtype(dt)
                 else "string")
+        kind = _DATA_TYPES.get(model.get(col), kind)
         values = None
         if col in picks:
             values = [{"value": str(k), "label": v, "isDefaultValue": i == 0, "sortOrder": i, "parentValue": "",

@@ -868,13 +868,16 @@ def data_completeness(result, max_rows: int = 15) -> Block:
     ledger = getattr(ex, "ledger", None)
     if ledger is not None and len(ledger):
         lg = ledger.copy()
+        read_as = lg["read_as"] if "read_as" in lg else pd.Series("", index=lg.index)
         df = pd.DataFrame({"Table": lg["entity"].astype("string"), "File": lg["file"].astype("string"),
+                           "Read as": read_as.astype("string").fillna(""),
                            "Rows read": lg["read"].map(_n), "Loaded": lg["loaded"].map(_n),
                            "Rejected": lg["rejected"].map(_n)})
-        parts.append(_table(df, [32, 38, 10, 10, 10], num=("Rows read", "Loaded", "Rejected")))
+        parts.append(_table(df, [22, 26, 22, 10, 10, 10], num=("Rows read", "Loaded", "Rejected")))
     problems = list(getattr(ex, "problems", []) or [])
     if problems:
-        parts.append('<h3>Files that could not be used</h3><ul class="problems">'
+        parts.append('<h3>What to check in the export</h3><p>Files not read, tables that may be incomplete, and '
+                     'what the loader had to assume (such as the day/month order of dates).</p><ul class="problems">'
                      + "".join(f"<li>{e(str(p))}</li>" for p in problems) + "</ul>")
     rejects = getattr(ex, "rejects", None)
     if rejects is not None and len(rejects):

@@ -1,0 +1,231 @@
+"""Reading the text files of an export safely: encoding, CSV delimiter, JSON and YAML that cannot hurt.
+
+- Encoding is decided before any parsing, so no typed column ever holds undecoded bytes: a byte-order mark
+  (UTF-8, UTF-16 LE/BE: Excel's "Unicode text") wins; else the whole file is checked as strict UTF-8 (ASCII
+  chunks are skipped at memory speed); a file that is not UTF-8 is Windows-1252, which Autotask's grids write on
+  Western Windows, or Latin-1 when it holds one of the five bytes Windows-1252 leaves undefined. Decoding uses
+  Python's codecs. A statistical detector (charset-normalizer, chardet) is not used: it guesses from letter
+  frequencies and can call a short Windows-1252 file Cyrillic or Turkish, while these rules are exact for what
+  Autotask and Excel write.
+- The CSV delimiter (comma, semicolon as European Excel writes, tab as "Unicode text" writes) is sniffed by
+  Python's csv.Sniffer and checked against the header and rows.
+- JSON: integers outside an Autotask id's range (64-bit) are kept as text for the typing step to reject;
+  NaN/Infinity literals stay text; nesting deeper than MAX_JSON_DEPTH is refused with a clear error; a key given
+  twice in one object is reported; JSON Lines are split on line feeds only (U+2028, U+0085, \\x1c inside a string
+  are text, not line ends).
+- YAML (client.yaml): at most MAX_YAML_BYTES, and aliases are refused, so no "billion laughs" expansion.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+from pathlib import Path
+
+import yaml
+
+CHUNK_BYTES = 1 << 24
+MAX_JSON_DEPTH = 64  # an Autotask record nests at most three levels (record -> userDefinedFields -> {name, value})
+MAX_YAML_BYTES = 1 << 20
+DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
+ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 with BOM", "utf-16": "UTF-16 (BOM)",
+                  "utf-16-le": "UTF-16 LE", "utf-16-be": "UTF-16 BE", "cp1252": "Windows-1252",
+                  "latin-1": "Latin-1"}
+DUPLICATE_KEYS = "\x00duplicate keys"  # marker key a JSON object with a repeated key carries to the loader
+_CP1252_UNDEFINED = b"\x81\x8d\x8f\x90\x9d"
+
+
+class FileProblem(Exception):
+    """A file that cannot be read at all (empty, binary, malformed JSON ...)."""
+
+
+def detect_encoding(path: Path) -> str:
+    """The encoding of a text file, decided before parsing (see the module docstring). Raises FileProblem for an
+    empty or binary file."""
+    size = path.stat().st_size
+    if size == 0:
+        raise FileProblem(f"{path.name}: the file is empty")
+    with open(path, "rb") as fh:
+        head = fh.read(8192)
+    if head.startswith(codecs.BOM_UTF8):
+        encoding = "utf-8-sig"
+    elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    elif _utf16_without_bom(head):
+        return _utf16_without_bom(head)
+    else:
+        encoding = "utf-8"
+    if b"\x00" in head:
+        raise FileProblem(f"{path.name}: not a text file (binary content); export it again as CSV or JSON")
+    if not head.strip(codecs.BOM_UTF8 + b" \r\n\t"):
+        raise FileProblem(f"{path.name}: the file is empty")
+    if _is_utf8(path):
+        return encoding
+    with open(path, "rb") as fh:
+        while chunk := fh.read(CHUNK_BYTES):
+            if any(b in chunk for b in _CP1252_UNDEFINED):
+                return "latin-1"
+    return "cp1252"
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """"utf-16-le"/"utf-16-be" when `head` is plainly UTF-16 text without a mark (every other byte NUL)."""
+    sample = head[: len(head) // 2 * 2]
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def _is_utf8(path: Path) -> bool:
+    """True when the whole file is valid UTF-8. ASCII chunks, the common case, cost one scan each."""
+    decoder = codecs.getincrementaldecoder("utf-8")("strict")
+    with open(path, "rb") as fh:
+        try:
+            while chunk := fh.read(CHUNK_BYTES):
+                if chunk.isascii() and not decoder.getstate()[0]:
+                    continue
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return False
+    return True
+
+
+def head_text(path: Path, encoding: str, nbytes: int = 1 << 16) -> str:
+    """The first `nbytes` of the file decoded (a character cut at the end is dropped, a BOM removed)."""
+    with open(path, "rb") as fh:
+        raw = fh.read(nbytes)
+    text = codecs.getincrementaldecoder(encoding)("replace").decode(raw, final=False)
+    return text.lstrip("\ufeff")
+
+
+def read_text(path: Path, encoding: str) -> str:
+    """The whole file decoded with `encoding` (a leading BOM removed)."""
+    return path.read_bytes().decode(encoding).lstrip("\ufeff")
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter of the CSV whose beginning is `text`: comma, semicolon or tab.
+
+    csv.Sniffer's answer is taken when the header splits into more than one column with it and the sample rows
+    mostly agree with the header's width; otherwise the candidate whose rows agree best with a wide header wins
+    (comma first on a tie, as Autotask writes it)."""
+    lines = text.splitlines()
+    if len(text) >= 65536 and len(lines) > 1:
+        lines = lines[:-1]  # the last line may be cut
+    sample = "\n".join(lines[:50])
+    scores = {d: _agreement(sample, d) for d in DELIMITERS}
+    try:
+        sniffed = csv.Sniffer().sniff(sample, delimiters="".join(DELIMITERS)).delimiter
+    except csv.Error:
+        sniffed = None
+    if sniffed in scores and scores[sniffed][1] > 1 and scores[sniffed][0] >= 0.8:
+        return sniffed
+    best = max(DELIMITERS, key=lambda d: (scores[d][1] > 1, scores[d][0] >= 0.8, scores[d][1], -list(DELIMITERS).index(d)))
+    return best if scores[best][1] > 1 else ","
+
+
+def _agreement(sample: str, delimiter: str) -> tuple[float, int]:
+    """(share of sample rows as wide as the header, header width) when `sample` is split on `delimiter`."""
+    try:
+        rows = list(csv.reader(io.StringIO(sample), delimiter=delimiter))
+    except csv.Error:
+        return 0.0, 0
+    rows = [r for r in rows if r]
+    if not rows:
+        return 0.0, 0
+    width = len(rows[0])
+    body = rows[1:] or rows
+    return sum(len(r) == width for r in body) / len(body), width
+
+
+def csv_header(text: str, delimiter: str) -> list[str]:
+    """The header row of a CSV whose beginning is `text`."""
+    try:
+        return next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
+    except csv.Error:
+        return text.splitlines()[0].split(delimiter) if text else []
+
+
+# --------------------------------------------------------------------------------------------- JSON
+
+def _object(pairs: list[tuple[str, object]]) -> dict:
+    """A JSON object as a dict, marking keys given twice (the last value wins, as in JSON parsers)."""
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen, twice = set(), []
+        for k, _ in pairs:
+            if k in seen and k not in twice:
+                twice.append(k)
+            seen.add(k)
+        out[DUPLICATE_KEYS] = twice
+    return out
+
+
+def _int_or_text(text: str):
+    """A JSON integer; one outside a 64-bit id's range stays text so the typing step names it."""
+    value = int(text)
+    return value if -(2**63) <= value < 2**63 else text
+
+
+def parse_json(text: str):
+    """`text` parsed as JSON with the safeguards above. Raises FileProblem for invalid or too deeply nested JSON."""
+    try:
+        data = json.loads(text, object_pairs_hook=_object, parse_int=_int_or_text, parse_constant=str)
+    except RecursionError as exc:
+        raise FileProblem(f"JSON nested too deeply to read (over {MAX_JSON_DEPTH} levels); "
+                          "not an Autotask REST response") from exc
+    except json.JSONDecodeError as exc:
+        raise FileProblem(f"not valid JSON at line {exc.lineno} column {exc.colno} ({exc.msg})") from exc
+    return data
+
+
+def depth(value, limit: int = MAX_JSON_DEPTH) -> int:
+    """Nesting depth of a parsed JSON value (a scalar is 0), counted up to `limit` + 1 at most."""
+    level, frontier = 0, [value]
+    while frontier and level <= limit:
+        nxt = []
+        for v in frontier:
+            if isinstance(v, dict):
+                nxt.extend(v.values())
+            elif isinstance(v, list):
+                nxt.extend(v)
+        if not nxt:
+            return level
+        level += 1
+        frontier = nxt
+    return level
+
+
+def json_lines(text: str):
+    """(line number, line) for each non-blank line of JSON Lines text, split on line feeds only."""
+    for n, line in enumerate(text.split("\n"), start=1):
+        if line.strip():
+            yield n, line.rstrip("\r")
+
+
+# --------------------------------------------------------------------------------------------- YAML
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """PyYAML's safe loader that refuses aliases (anchors referenced again), so nothing expands."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.YAMLError(f"aliases (*{event.anchor}) are not accepted, line {event.start_mark.line + 1}")
+        return super().compose_node(parent, index)
+
+
+def load_yaml(path: Path):
+    """A small YAML file (at most MAX_YAML_BYTES, no aliases) parsed safely; raises yaml.YAMLError or FileProblem."""
+    if path.stat().st_size > MAX_YAML_BYTES:
+        raise FileProblem(f"{path.name}: {path.stat().st_size:,} bytes, more than a client file needs "
+                          f"(limit {MAX_YAML_BYTES:,})")
+    return yaml.load(path.read_bytes().decode("utf-8-sig"), Loader=_NoAliasLoader)  # noqa: S506 - safe loader
