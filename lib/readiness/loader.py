@@ -168,24 +168,22 @@ def _read_csv(path: Path, entity: str, lean: bool = False, history: bool = True,
                     "reason": f"expected {row.expected_columns} fields, found {row.actual_columns}"})
         return "skip"
 
-    names = _dedupe([h if h else f"column {i + 1}" for i, h in enumerate(header)])
-    present = frozenset(_canonical(entity, h) for h in names)
+    present = frozenset(_canonical(entity, h) for h in header)
     types, keep = {}, []
-    for h in names:
+    for h in header:
         name = _canonical(entity, h)
         if _audited(entity, name, lean, history, present):
             keep.append(h)
         if ents.field_kind(entity, name, tenant) in (TEXT, None):
             types[h] = pa.string()  # keep leading zeros and exact text
-    skipping = len(keep) < len(names)
+    skipping = len(keep) < len(header) and len(set(header)) == len(header)  # a repeated header is read whole
 
     def attempt(multiline: bool, threads: bool = True):
         bad.clear()
         return pa_csv.read_csv(
             path,
             read_options=pa_csv.ReadOptions(encoding="utf8" if encoding in ("utf-8", "utf-8-sig") else encoding,
-                                            block_size=CSV_BLOCK_BYTES, use_threads=threads,
-                                            column_names=names, skip_rows=1),
+                                            block_size=CSV_BLOCK_BYTES, use_threads=threads),
             parse_options=pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values=multiline,
                                               invalid_row_handler=on_invalid),
             convert_options=pa_csv.ConvertOptions(column_types=types, null_values=[""], strings_can_be_null=True,
@@ -209,6 +207,9 @@ def _read_csv(path: Path, entity: str, lean: bool = False, history: bool = True,
         raise FileProblem(f"{path.name}: not a readable CSV ({exc})") from exc
     if any(pa.types.is_binary(f.type) for f in table.schema):  # cannot happen after the check; never pass bytes on
         raise FileProblem(f"{path.name}: holds bytes that are not {textfiles.ENCODING_NAMES.get(encoding, encoding)}")
+    names = [h if h else f"column {i + 1}" for i, h in enumerate(table.column_names)]
+    if len(set(names)) != len(names) or names != table.column_names:
+        table = table.rename_columns(_dedupe(names))
     df = _arrow_to_pandas(table)
     skipped = sorted(b["row"] for b in bad if b["row"] is not None)
     rows = np.arange(2, 2 + len(df) + len(bad))
@@ -770,7 +771,7 @@ def _type_frame(entity: str, df: pd.DataFrame, ctx: _Ctx, name: str) -> tuple[pd
 
 
 def _schema(entity: str, df: pd.DataFrame, tenant: dict | None = None):
-    """The pandera schema a loaded table must satisfy: key present, ids positive, dates in range.
+    """The pandera schema a loaded table must satisfy: key present and not negative, dates in range.
 
     Key uniqueness is not repeated here: load_entity has already rejected duplicate keys, naming each row."""
     import pandera.pandas as pa_
@@ -780,7 +781,9 @@ def _schema(entity: str, df: pd.DataFrame, tenant: dict | None = None):
     for c in df.columns:
         kind = ents.field_kind(entity, c, tenant)
         if c == key:
-            checks = [pa_.Check.gt(0)] if kind == ID else [pa_.Check.str_length(min_value=1)]
+            # ids are never negative; 0 is real: Autotask gives the MSP's own organization id 0
+            # (autotask.net/help/content/3_Features/3_CRM/Companies/_InternalAccount.htm)
+            checks = [pa_.Check.ge(0)] if kind == ID else [pa_.Check.str_length(min_value=1)]
             cols[c] = pa_.Column(df[c].dtype, checks=checks, nullable=False)
         elif c in ENTITIES[entity].required and kind == ID:
             cols[c] = pa_.Column("Int64", nullable=False)

@@ -2,7 +2,7 @@
 
 - Encoding is decided before any parsing, so no typed column ever holds undecoded bytes: a byte-order mark
   (UTF-8, UTF-16 LE/BE: Excel's "Unicode text") wins; else the whole file is checked as strict UTF-8 (ASCII
-  chunks are skipped at memory speed); a file that is not UTF-8 is Windows-1252, which Autotask's grids write on
+  stretches are skipped at memory speed); a file that is not UTF-8 is Windows-1252, which Autotask's grids write on
   Western Windows, or Latin-1 when it holds one of the five bytes Windows-1252 leaves undefined. Decoding uses
   Python's codecs. A statistical detector (charset-normalizer, chardet) is not used: it guesses from letter
   frequencies and can call a short Windows-1252 file Cyrillic or Turkish, while these rules are exact for what
@@ -22,8 +22,10 @@ import codecs
 import csv
 import io
 import json
+import mmap
 from pathlib import Path
 
+import numpy as np
 import yaml
 
 CHUNK_BYTES = 1 << 24
@@ -84,14 +86,20 @@ def _utf16_without_bom(head: bytes) -> str | None:
 
 
 def _is_utf8(path: Path) -> bool:
-    """True when the whole file is valid UTF-8. ASCII chunks, the common case, cost one scan each."""
-    decoder = codecs.getincrementaldecoder("utf-8")("strict")
-    with open(path, "rb") as fh:
+    """True when the whole file is valid UTF-8. ASCII stretches, the common case, are skipped at memory speed
+    (numpy over a memory map, no copy); decoding starts at the first chunk holding a byte above 127."""
+    with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+        data = np.frombuffer(mm, dtype=np.uint8)
         try:
-            while chunk := fh.read(CHUNK_BYTES):
-                if chunk.isascii() and not decoder.getstate()[0]:
-                    continue
-                decoder.decode(chunk)
+            start = next((i for i in range(0, len(data), CHUNK_BYTES) if data[i:i + CHUNK_BYTES].max() > 127), None)
+        finally:
+            del data  # the map cannot close while numpy holds it
+        if start is None:
+            return True
+        decoder = codecs.getincrementaldecoder("utf-8")("strict")
+        try:
+            for i in range(start, len(mm), CHUNK_BYTES):
+                decoder.decode(mm[i:i + CHUNK_BYTES])
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             return False
