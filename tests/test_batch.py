@@ -14,6 +14,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import textwrap
@@ -471,3 +472,131 @@ def test_folder_input_skips_subfolders_without_export_files(tmp_path):
     (tmp_path / "in" / "reconcile").mkdir()
     (tmp_path / "in" / "reconcile" / "halo_invoice_lines.csv").write_text("client_name\nA\n")
     assert [c.export.name for c in read_input(tmp_path / "in")] == ["alpha"]
+
+
+# ------------------------------------------------------------------------- load failures name the file
+
+
+def test_a_suppressions_file_that_is_not_utf8_is_named_in_the_ledger(tmp_path):
+    job = _job(tmp_path)
+    supp = tmp_path / "mutes.yaml"
+    supp.write_bytes("version: 1\nmutes:\n  - rule: x\n    reason: 'caf\u00e9'\n".encode("cp1252"))
+    row = worker.run_client({**job, "suppress": str(supp)})  # fails while loading, before any kernel starts
+    assert row["status"] == "failed" and row["stage"] == "input"
+    assert row["error"].startswith(f"UnicodeDecodeError: reading {supp}: 'utf-8' codec can't decode"), row["error"]
+
+
+def test_an_error_raised_while_reading_an_export_file_names_it(tmp_path, monkeypatch):
+    job = _job(tmp_path)
+    (Path(job["export"]) / "fields").mkdir()
+    (Path(job["export"]) / "fields" / "Contracts.json").write_bytes(b'{"fields": "\xe9"}')
+
+    def read_table(path: Path):
+        return path.read_bytes().decode("utf-8")
+
+    def building(export_dir, out, **kw):  # stands in for a loader that lets a decoding error escape
+        read_table(Path(export_dir) / "fields" / "Contracts.json")
+
+    monkeypatch.setattr("readiness.report.build_report", building)
+    row = worker.run_client(job)
+    assert row["stage"] == "input"
+    assert row["error"].startswith("UnicodeDecodeError: reading fields/Contracts.json: 'utf-8' codec"), row["error"]
+
+
+def test_errors_that_name_no_input_file_are_left_as_they_are(tmp_path, monkeypatch):
+    def building(export_dir, out, **kw):
+        path = Path(out) / "scratch.txt"  # a file, but not one of the client's inputs
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("x")
+        raise ValueError("bad data")
+
+    monkeypatch.setattr("readiness.report.build_report", building)
+    row = worker.run_client(_job(tmp_path))
+    assert (row["error"], row["stage"]) == ("ValueError: bad data", "other")
+    err = ValueError("bad data")
+    err.add_note("while loading Contracts.csv")
+    assert worker.describe_error(err) == "ValueError: bad data (while loading Contracts.csv)"
+
+
+# ------------------------------------------------------------------------------------------ Ctrl-C
+
+
+def test_after_ctrl_c_a_worker_starts_no_further_client(tmp_path, monkeypatch):
+    monkeypatch.setattr(worker, "_interrupted", True)
+    monkeypatch.setattr("readiness.report.build_report", lambda *a, **kw: pytest.fail("a client was started"))
+    row = worker.run_client(_job(tmp_path))
+    assert row["status"] == "interrupted" and row["error"].startswith("KeyboardInterrupt:")
+    assert not (tmp_path / "out" / "acme-it").exists()
+
+
+def test_interrupted_batch_counts_clients_whose_outputs_landed_as_ok(tmp_path, monkeypatch):
+    src = tmp_path / "in"
+    for name in ("Alpha", "Bravo", "Charlie", "Delta"):
+        write_export(src / name.lower(), name)
+    _old([src])
+    out = tmp_path / "out"
+
+    def outputs(folder: Path) -> None:
+        _fake_outputs(folder)
+        summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+        (folder / "summary.json").write_text(json.dumps({**summary, "as_of": AS_OF}), encoding="utf-8")
+
+    outputs(out / "delta")  # complete, but from an earlier run: not this batch's work
+    past = time.time() - 60
+    for f in (out / "delta").iterdir():
+        os.utime(f, (past, past))
+
+    def interrupted_pool(jobs, workers, settle):
+        settle({**jobs[0]["row"], "status": "ok", "attempts": 1, "report_path": "alpha/report.pdf"})
+        outputs(out / "bravo")  # finished while the pool was stopping; its row never came back
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(batch, "_run_pool", interrupted_pool)
+    result = run_batch(src, out, workers=2, as_of=AS_OF, force=True, show_bar=False, stream=io.StringIO())
+    led = result.ledger.set_index("client")
+    assert result.exit_code == 130
+    assert led["status"].to_dict() == {"Alpha": "ok", "Bravo": "ok", "Charlie": "interrupted", "Delta": "interrupted"}
+    assert led.loc["Bravo", "report_path"] == "bravo/report.pdf" and led.loc["Bravo", "error"] == ""
+    assert led.loc["Charlie", "error"].startswith("KeyboardInterrupt:")
+    assert list(result.portfolio["status"]) == list(result.ledger["status"])
+    assert result.portfolio.set_index("client").loc["Charlie", "readiness"] == "Unknown"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("target", ["process group", "batch process"])
+def test_ctrl_c_during_a_real_batch_keeps_finished_clients_done(tmp_path, target):
+    """`readiness batch` is sent SIGINT once its first client has finished: as Ctrl-C at a terminal sends it (to
+    the whole process group, pool workers included), or as `kill -INT` sends it (to the batch process only)."""
+    src = tmp_path / "in"
+    for i in range(3):
+        write_export(src / f"c{i}", f"Client {i}")
+    _old([src])
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "readiness.cli", "batch", str(src), "--out", str(out),
+                             "--workers", "1", "--as-of", AS_OF], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, start_new_session=True)
+    try:
+        first_line = proc.stdout.readline()  # not a terminal: one line per client as it settles
+        assert first_line.startswith("[1/3] Client 0: ok"), first_line
+        if target == "process group":
+            os.killpg(proc.pid, signal.SIGINT)
+        else:
+            os.kill(proc.pid, signal.SIGINT)
+        _, stderr = proc.communicate(timeout=180)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert proc.returncode == 130, stderr
+    time.sleep(1)  # a worker left running would go on writing client folders
+    led = pd.read_csv(out / "ledger.csv", dtype="string", keep_default_na=False)
+    for rec in led.to_dict("records"):  # done in the ledger exactly when its outputs are in place
+        complete = all((out / rec["slug"] / f).is_file() for f in ("findings.csv", "summary.json", "report.html"))
+        assert complete == (rec["status"] == "ok"), rec
+        assert (rec["report_path"] != "") == complete
+    assert led.loc[0, "status"] == "ok"
+    assert set(led["status"]) <= {"ok", "interrupted"}, led[["client", "status", "error"]]
+    assert "interrupted" in set(led["status"])
+    assert not list(out.glob(".tmp-*"))
+    port = pd.read_csv(out / "portfolio.csv", dtype="string", keep_default_na=False)
+    assert list(port["status"]) == list(led["status"])

@@ -333,3 +333,95 @@ def test_notebook_runs_headless_under_papermill(tmp_path):
     assert "Fabrikam Engineering Ltd" in texts and "-108.94" in texts
     assert "application/vnd.jupyter.widget-view+json" in texts
     assert '"output_type": "error"' not in texts
+
+
+# --- unusable numbers and repeated lines -----------------------------------------------------------------------
+
+def test_non_finite_and_absurd_numbers_are_left_out_with_a_warning_naming_the_line():
+    at = lines(("Acme", "Server", 1, 95.0), ("Acme", "Backup", 2, 60.0), ("Acme", "Firewall", 1, 80.0),
+               ("Acme", "Antivirus", 10, 3.5), ("Acme", "Licence", 1, 20.0)).astype({"quantity": float})
+    at.loc[1, "amount"] = float("inf")
+    at.loc[2, "amount"] = 1e308
+    at.loc[3, "quantity"] = float("-inf")
+    at.loc[4, "amount"] = float("nan")
+    at["source"] = [f"BillingItems.csv row {n}" for n in range(2, 7)]
+    halo = lines(("Acme", "Server", 1, 95.0), ("Acme", "Backup", 2, 60.0), ("Acme", "Helpdesk", 1e13, 1.0))
+    rec = reconcile_lines(at, halo)
+    warned = "\n".join(rec.warnings)
+    for expected in ("Autotask BillingItems.csv row 3: amount inf is not a finite number",
+                     "Autotask BillingItems.csv row 4: amount 1e+308 is beyond any real invoice line (over 1e+12)",
+                     "Autotask BillingItems.csv row 5: quantity -inf is not a finite number",
+                     "Autotask BillingItems.csv row 6: amount is missing",
+                     "HaloPSA line 3: quantity 1e+13 is beyond any real invoice line"):
+        assert expected in warned
+    assert warned.count("the line is left out of the comparison") == 5
+    assert rec.summary["totals"] == {"autotask_amount": 95.0, "halo_amount": 215.0, "difference": 120.0}
+    assert status_of(rec, "Acme", "Backup") == "missing_in_autotask"  # its Autotask line was left out
+    assert rec.summary["source_lines"]["autotask"]["unusable"] == 4
+    assert rec.summary["source_lines"]["halo"]["unusable"] == 1
+    json.dumps(rec.summary, allow_nan=False)  # nothing infinite reached the totals
+
+
+def test_unusable_numbers_in_either_file_are_warned_about_in_summary_report_and_terminal(tmp_path, capsys):
+    at_dir, halo_file = make_paired_sample(tmp_path)
+    halo = pd.read_csv(halo_file, dtype=str, keep_default_na=False)
+    june = halo.index[halo["invoice_date"].str.startswith("2025-06")]
+    halo.loc[june[0], "net_amount"] = "inf"
+    halo.loc[june[1], "net_amount"] = "NaN"
+    halo.loc[june[2], ["qty_order", "unit_price", "net_amount"]] = ["1", "1e308", ""]
+    halo.to_csv(halo_file, index=False)
+    items = pd.read_csv(at_dir / "BillingItems.csv", dtype=str, keep_default_na=False)
+    assert (items.loc[:3, "itemDate"] >= "2025-06").all()
+    items.loc[1, "extendedPrice"] = "inf"  # the loader may reject it or read it as infinity: a warning either way
+    items.loc[3, "extendedPrice"] = "1e308"
+    items.to_csv(at_dir / "BillingItems.csv", index=False)
+    out = tmp_path / "out"
+    assert reconcile_command(at_dir, halo_file, out, period="2025-06", pdf=False) == 0
+    printed = capsys.readouterr().out
+    rows = [f"halo_invoice_lines.csv row {n + 2}" for n in june[:3]]
+    expected = [f"HaloPSA {rows[0]}: amount inf is not a finite number",
+                f"HaloPSA {rows[1]}, column net_amount: 'NaN' is not a finite number",
+                f"HaloPSA {rows[2]}: amount 1e+308 is beyond any real invoice line",
+                f"Autotask BillingItems.csv row 5 (id {items.loc[3, 'id']}): amount 1e+308 is beyond any real"]
+    summary = json.loads((out / "summary.json").read_text(), parse_constant=lambda c: pytest.fail(c))
+    html = (out / "reconciliation.html").read_text()
+    for text in expected:
+        assert any(text in w for w in summary["warnings"]), text
+        assert "Warning: " + text in printed
+        assert text.replace("'", "&#39;") in html
+    inf_item = [w for w in summary["warnings"] if w.startswith("Autotask BillingItems.csv row 3")]
+    assert len(inf_item) == 1 and "inf is not a finite number" in inf_item[0].replace("'", "")
+    assert inf_item[0].endswith("; the line is left out of the comparison")
+    assert abs(summary["totals"]["autotask_amount"]) < 1e6 and abs(summary["totals"]["halo_amount"]) < 1e6
+    assert summary["source_lines"]["halo"]["unusable"] == 3
+    assert "3 left out (see the warnings)" in html
+
+
+def test_a_line_repeated_exactly_on_one_side_is_named():
+    at = lines(("Acme Ltd", "Backup", 2, 60.0), ("ACME Limited", "backup", 2, 60.0), ("Acme", "Server", 1, 95.0),
+               ("Acme", "Server", 3, 95.0), ("Beta", "Backup", 2, 60.0))
+    at["source"] = [f"BillingItems.csv row {n}" for n in range(2, 7)]
+    halo = lines(("Acme", "Backup", 2, 60.0), ("Acme", "Server", 4, 95.0), ("Beta", "Backup", 2, 60.0))
+    rec = reconcile_lines(at, halo)
+    repeats = [w for w in rec.warnings if "appears" in w]
+    assert repeats == ["Autotask line 'Acme Ltd' / 'Backup' (2 x 60 = 120 on 2025-06-01) appears 2 times "
+                       "(BillingItems.csv row 2, BillingItems.csv row 3); they are summed: check the line is not "
+                       "billed twice"]  # the same client and item by the match keys; Server differs in quantity
+    assert rec.summary["source_lines"]["autotask"]["repeated"] == 2
+    assert rec.summary["source_lines"]["halo"]["repeated"] == 0
+    assert status_of(rec, "Acme Ltd", "Backup") == "quantity"  # still summed: 4 in Autotask against 2
+    later = pd.concat([halo, lines(("Beta", "Backup", 2, 60.0), date="2025-06-15")])
+    assert not [w for w in reconcile_lines(at.iloc[2:], later).warnings if "appears" in w]  # another day
+
+
+def test_a_repeated_halo_invoice_line_names_both_rows(tmp_path):
+    at_dir, halo_file = make_paired_sample(tmp_path)
+    text = halo_file.read_text().splitlines()
+    halo_file.write_text("\n".join([*text, text[1]]) + "\n")  # the first line again, at the end
+    rec = run_reconciliation(at_dir, halo_file, "2025-06", SAMPLE / "client_map.csv")
+    repeats = [w for w in rec.warnings if "appears" in w]
+    assert len(repeats) == 1 and "appears 2 times" in repeats[0]
+    assert f"(halo_invoice_lines.csv row 2, halo_invoice_lines.csv row {len(text) + 1})" in repeats[0]
+    clean = run_reconciliation(SAMPLE / "autotask", SAMPLE / "halo_invoice_lines.csv", "2025-06",
+                               SAMPLE / "client_map.csv")
+    assert not [w for w in clean.warnings if "appears" in w or "left out of the comparison" in w]

@@ -1,6 +1,6 @@
 """Output hygiene: nothing read from an export is trusted when it is written back out.
 
-- CSV cells that a spreadsheet would run as a formula are neutralised.
+- CSV cells that a spreadsheet would run as a formula are neutralised; a value with a line break is quoted.
 - Output paths are kept inside the output folder.
 - Client names become safe folder names.
 """
@@ -15,16 +15,33 @@ from pathlib import Path
 
 import pandas as pd
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_FORMULA_START_RE = "[" + re.escape("".join(_FORMULA_START)) + "]"  # the same characters, for a whole column
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+# Every character str.splitlines() ends a line at. A reader that splits on one of them (a spreadsheet, a script
+# reading line by line) would start a new row, or a new cell, with whatever follows it.
+_LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+# What a spreadsheet runs as a formula (OWASP's CSV-injection list: = + - @ tab carriage return) and any other
+# line break, for the reason above. "-" comes first so that the character class reads it literally; the class is
+# written with the characters themselves so Python's re and pyarrow's RE2 (pandas' string columns) read it alike.
+_FORMULA_START = ("-", "=", "+", "@", "\t", *_LINE_BREAKS)
+_FORMULA_START_RE = "[" + "".join(_FORMULA_START) + "]"
+# A signed number, possibly followed by spaces: "-12.5" and "+7" stay numbers. Only a value starting with a sign
+# can be one here, so a leading tab or line break never passes as a number.
+_SIGNED_NUMBER = r"[+-]([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?"
+# Python's csv writer quotes a value only for the delimiter, the quote character and the characters of its line
+# terminator ("\n"); a value holding any other line break would be written bare and split its row.
+_UNQUOTED_BREAKS_RE = "[" + _LINE_BREAKS.replace("\n", "") + "]"
+ARROW_ROWS = 10_000  # write_csv hands frames of this many rows or more to pyarrow's writer
 
 
 def neutralise(value: object) -> object:
     """Prefix a `'` to a text value a spreadsheet would treat as a formula; numbers pass unchanged."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _NUMBER.match(value.strip()):
+    if isinstance(value, str) and value.startswith(_FORMULA_START) \
+            and not re.fullmatch(_SIGNED_NUMBER, value.rstrip(" ")):
         return "'" + value
     return value
+
+
+def _is_text(s: pd.Series) -> bool:
+    return pd.api.types.is_string_dtype(s) or s.dtype == object or isinstance(s.dtype, pd.CategoricalDtype)
 
 
 def csv_safe(df: pd.DataFrame) -> pd.DataFrame:
@@ -35,13 +52,13 @@ def csv_safe(df: pd.DataFrame) -> pd.DataFrame:
     out = df
     for i, col in enumerate(df.columns):
         s = df.iloc[:, i]
-        if not (pd.api.types.is_string_dtype(s) or s.dtype == object):
+        if not _is_text(s):
             continue
         text = s.astype("string")
         starts = text.str.match(_FORMULA_START_RE, na=False).to_numpy(dtype=bool)
         if not starts.any():
             continue
-        numeric = text[starts].str.strip().str.fullmatch(_NUMBER.pattern, na=False).to_numpy(dtype=bool)
+        numeric = text[starts].str.rstrip(" ").str.fullmatch(_SIGNED_NUMBER, na=False).to_numpy(dtype=bool)
         risky = starts.copy()
         risky[starts] = ~numeric
         if risky.any():
@@ -51,30 +68,47 @@ def csv_safe(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _header_has_unquoted_breaks(columns) -> bool:
+    return any(re.search(_UNQUOTED_BREAKS_RE, str(c)) for c in columns)
+
+
+def _has_unquoted_breaks(df: pd.DataFrame) -> bool:
+    """Whether a header or text cell holds a line break that Python's csv writer would leave unquoted."""
+    return _header_has_unquoted_breaks(df.columns) or any(
+        _is_text(df.iloc[:, i])
+        and df.iloc[:, i].astype("string").str.contains(_UNQUOTED_BREAKS_RE, regex=True, na=False).any()
+        for i in range(df.shape[1]))
+
+
 def write_csv(df: pd.DataFrame, path: str | Path) -> Path:
     """Write `df` formula-safe as UTF-8 CSV without the index; returns the path.
 
     Large frames (a big MSP has hundreds of thousands of findings) go through pyarrow's CSV writer, which is
     about ten times faster than pandas'. Both read back identically (True/False for flags, empty cells for
-    missing values); pyarrow quotes every text cell where pandas quotes only those that need it. Frames holding
-    dates, fractions or mixed objects use pandas.
+    missing values); pyarrow quotes every text cell where pandas quotes only those that need it, and every text
+    cell of a frame holding a line break other than "\n". Frames holding dates, fractions or mixed objects use
+    pandas. No row is ever split by a value: every value with a line break in it is quoted.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     safe = csv_safe(df)
-    if len(safe) >= 10_000 and _arrow_writable(safe):
+    if len(safe) >= ARROW_ROWS and _arrow_writable(safe):
         import pyarrow as pa
         import pyarrow.csv as pa_csv
 
         flags = {c: safe[c].map({True: "True", False: "False"}).astype("string")
                  for c in safe.columns if pd.api.types.is_bool_dtype(safe[c])}
         table = pa.Table.from_pandas(safe.assign(**flags), preserve_index=False)
-        with open(path, "w", encoding="utf-8", newline="") as fh:
-            csv.writer(fh, lineterminator="\n").writerow(safe.columns)  # pyarrow would quote every header
-        with open(path, "ab") as fh:
+        header_quoting = csv.QUOTE_ALL if _header_has_unquoted_breaks(safe.columns) else csv.QUOTE_MINIMAL
+        with open(path, "w", encoding="utf-8", newline="") as fh:  # pyarrow would quote every header
+            csv.writer(fh, lineterminator="\n", quoting=header_quoting).writerow(safe.columns)
+        with open(path, "ab") as fh:  # "needed" quotes every text cell, so a line break inside one is quoted too
             pa_csv.write_csv(table, fh, pa_csv.WriteOptions(quoting_style="needed", include_header=False))
     else:
-        safe.to_csv(path, index=False)
+        # A line break other than "\n" inside a value must be quoted, which Python's csv writer does only when
+        # asked to quote every text cell; such frames are rare, so the others keep their minimal quoting.
+        quoting = csv.QUOTE_NONNUMERIC if _has_unquoted_breaks(safe) else csv.QUOTE_MINIMAL
+        safe.to_csv(path, index=False, quoting=quoting)
     return path
 
 

@@ -4,7 +4,8 @@ Each client runs in its own pool process and its own kernel (papermill Python AP
 nothing leaks between clients. Outputs:
 
 - OUT/<slug>/          each client's report, as `readiness report` writes it
-- OUT/ledger.csv       one row per client: what ran, how long, what failed (status ok | failed | skipped)
+- OUT/ledger.csv       one row per client: what ran, how long, what failed (status ok | failed | skipped |
+                       interrupted: the batch was stopped with Ctrl-C before this client finished)
 - OUT/portfolio.csv    one row per client: readiness, score, coverage, blockers, effort, status, report path
 - OUT/index.html       self-contained portfolio page linking every report
 - OUT/_failed/<slug>/  the partial outputs of a client whose last run failed; OUT/_logs/<slug>.log its kernel log
@@ -13,16 +14,19 @@ Paths in the CSVs are relative to OUT, so the folder can be zipped and sent as i
 
 Exit codes: 0 every client reported or was up to date; 1 at least one client failed (the rest finished);
 2 nothing ran: bad arguments, INPUT missing/unreadable/empty, or every client failed before its report could start
-(export folder or suppressions file missing or unusable, or the kernel would not start even on the retry).
+(export folder or suppressions file missing or unusable, or the kernel would not start even on the retry);
+130 interrupted (Ctrl-C): clients that finished are ok in the ledger, the others interrupted.
 """
 
 from __future__ import annotations
 
 import concurrent.futures as cf
 import contextlib
+import datetime as dt
 import multiprocessing
 import os
 import shutil
+import signal
 import sys
 import time
 from concurrent.futures.process import BrokenProcessPool
@@ -33,7 +37,8 @@ import pandas as pd
 
 from readiness.batch.inputs import BatchInputError, Client, read_input
 from readiness.batch.portfolio import LEDGER_COLUMNS, portfolio_frame, render_index
-from readiness.batch.worker import TMP_PREFIX, describe_error, is_up_to_date, now_iso, run_client
+from readiness.batch.worker import (INTERRUPTED, TMP_PREFIX, describe_error, is_up_to_date, now_iso, report_files,
+                                    run_client, watch_interrupt)
 from readiness.safe import inside, replace_into, write_csv
 
 __all__ = ["batch_command", "run_batch", "BatchResult", "BatchInputError", "read_input", "run_client"]
@@ -43,6 +48,7 @@ __all__ = ["batch_command", "run_batch", "BatchResult", "BatchInputError", "read
 START_METHOD = "spawn"
 # Failure stages that mean the client's report never started; if every client stops there, nothing ran.
 NOT_STARTED = ("input", "kernel")
+STOP_SECONDS = 10  # after Ctrl-C, how long a worker may take to end its client and clean up before it is ended
 
 
 @dataclass
@@ -117,7 +123,7 @@ class _Progress:
             self.bar.update(1)
             return
         detail = f"{row['seconds']:.1f} s" if row["status"] != "skipped" else "up to date"
-        if row["status"] == "failed":
+        if row["status"] in ("failed", "interrupted"):
             detail += f": {row['error']}"
         print(f"[{self.done}/{self.total}] {row['client']}: {row['status']} ({detail})", file=self.stream,
               flush=True)
@@ -130,15 +136,27 @@ class _Progress:
 def _stop(pool: cf.ProcessPoolExecutor) -> None:
     """Cancel what has not started and end the worker processes (Ctrl-C).
 
-    Without this the queued clients would still run and the interpreter would wait for them at exit. The
-    executor has no public way to end its workers before Python 3.14, hence `_processes`. A worker ended here
-    leaves at most a .tmp- folder (removed by the next batch); its kernel exits by itself when its parent goes.
+    Without this the queued clients would still run and the interpreter would wait for them at exit. Each worker
+    is first asked to stop with SIGINT (a Ctrl-C at the terminal has already sent it one; see
+    worker.watch_interrupt), which ends the client it is running and lets it clean up; one still running after
+    STOP_SECONDS is terminated, then killed. The executor has no public way to reach its workers before Python
+    3.14, hence `_processes`, read before shutdown() drops it. A worker ended here leaves at most a .tmp- folder
+    (removed by the next batch); its kernel exits by itself when its parent goes.
     """
-    pool.shutdown(wait=False, cancel_futures=True)
     procs = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    if os.name == "posix":
+        for proc in procs:
+            with contextlib.suppress(Exception):
+                os.kill(proc.pid, signal.SIGINT)
+        deadline = time.monotonic() + STOP_SECONDS
+        for proc in procs:
+            with contextlib.suppress(Exception):
+                proc.join(max(0.0, deadline - time.monotonic()))
     for proc in procs:
         with contextlib.suppress(Exception):
-            proc.terminate()
+            if proc.is_alive():
+                proc.terminate()
     for proc in procs:
         with contextlib.suppress(Exception):
             proc.join(3)
@@ -151,16 +169,21 @@ def _run_pool(jobs: list[dict], workers: int, settle) -> None:
     """Run `jobs` through run_client in a process pool; call settle(row) as each finishes.
 
     A worker process that dies (killed, out of memory) breaks the whole pool: the clients it took down are run
-    again once in a fresh pool with one worker, so the one that kills its process fails alone.
+    again once in a fresh pool with one worker, so the one that kills its process fails alone. On Ctrl-C the
+    clients that finished while the pool was being stopped are settled too, before the interrupt goes on.
     """
     queue, again = list(jobs), []
     requeued: set[str] = set()
     ctx = multiprocessing.get_context(START_METHOD)
     while queue:
-        pool = cf.ProcessPoolExecutor(max_workers=max(1, min(workers, len(queue))), mp_context=ctx)
+        pool = cf.ProcessPoolExecutor(max_workers=max(1, min(workers, len(queue))), mp_context=ctx,
+                                      initializer=watch_interrupt)
+        futures: dict = {}
+        seen: set = set()
         try:
             futures = {pool.submit(run_client, job): job for job in queue}
             for fut in cf.as_completed(futures):
+                seen.add(fut)
                 job = futures[fut]
                 try:
                     row = fut.result()
@@ -178,6 +201,9 @@ def _run_pool(jobs: list[dict], workers: int, settle) -> None:
                 settle(row)
         except BaseException:  # Ctrl-C: stop now; run_batch still writes the ledger and portfolio
             _stop(pool)
+            for fut in futures:  # a client that returned its row while the batch was stopping is still done
+                if fut not in seen and fut.done() and not fut.cancelled() and fut.exception() is None:
+                    settle(fut.result())
             raise
         pool.shutdown(wait=True)
         queue, again, workers = again, [], 1
@@ -194,7 +220,7 @@ def run_batch(input_path, out, workers: int | None = None, as_of=None, force: bo
     """
     from readiness.audit import AuditInputError, parse_as_of
 
-    t0 = time.perf_counter()
+    t0, started = time.perf_counter(), time.time()
     if workers is not None and int(workers) < 1:
         raise BatchInputError(f"--workers must be 1 or more, got {workers}")
     try:
@@ -239,8 +265,9 @@ def run_batch(input_path, out, workers: int | None = None, as_of=None, force: bo
         interrupted = True
     finally:
         progress.close()
-    for c in clients:  # only after an interrupt: clients that never finished still get their ledger row
-        rows.setdefault(c.slug, _row(c, "failed", error="KeyboardInterrupt: the batch was interrupted", stage="other"))
+    for c in clients:  # only after an interrupt: clients whose row never came back
+        if c.slug not in rows:
+            rows[c.slug] = _after_interrupt(c, out, started, pdf=pdf, as_of=as_of_text)
 
     ledger = pd.DataFrame([rows[c.slug] for c in clients], columns=LEDGER_COLUMNS + ["stage"])
     result = BatchResult(ledger=ledger[LEDGER_COLUMNS], portfolio=portfolio_frame(ledger, out),
@@ -250,7 +277,8 @@ def run_batch(input_path, out, workers: int | None = None, as_of=None, force: bo
     result.seconds = round(time.perf_counter() - t0, 2)
     meta = {"total": len(clients), "ok": int(ledger["status"].eq("ok").sum()),
             "skipped": int(ledger["status"].eq("skipped").sum()), "failed": int(ledger["status"].eq("failed").sum()),
-            "generated": now_iso(), "as_of": as_of_text or ""}
+            "interrupted": int(ledger["status"].eq("interrupted").sum()), "generated": now_iso(),
+            "as_of": as_of_text or ""}
     result.paths = {
         "ledger": _write_atomic(out, "ledger.csv", lambda p: write_csv(result.ledger, p)),
         "portfolio": _write_atomic(out, "portfolio.csv", lambda p: write_csv(result.portfolio, p)),
@@ -258,6 +286,20 @@ def run_batch(input_path, out, workers: int | None = None, as_of=None, force: bo
             render_index(result.portfolio, result.ledger, meta, out), encoding="utf-8")),
     }
     return result
+
+
+def _after_interrupt(client: Client, out: Path, since: float, pdf: bool, as_of: str | None) -> dict:
+    """The ledger row of a client whose run did not report back before the batch stopped: ok when its complete
+    outputs were moved into OUT/<slug>/ during this batch (it finished while the pool was being stopped),
+    interrupted otherwise."""
+    folder = inside(out, client.slug)
+    files = report_files(folder, pdf)
+    if is_up_to_date(folder, client.export, client.suppress, pdf=pdf, as_of=as_of) \
+            and min(f.stat().st_mtime for f in files) >= since:
+        made = max(f.stat().st_mtime for f in files)
+        finished = dt.datetime.fromtimestamp(made).astimezone().isoformat(timespec="seconds")
+        return _row(client, "ok", attempts=1, finished=finished, report_path=files[-1].relative_to(out).as_posix())
+    return _row(client, "interrupted", error=INTERRUPTED, stage="interrupted")
 
 
 def _exit_code(ledger: pd.DataFrame) -> int:
@@ -284,9 +326,10 @@ def batch_command(input, out, workers=None, as_of=None, force=False) -> int:
     if led.empty:
         print(f"error: no clients found in {input} (expected export folders or manifest rows)", file=sys.stderr)
     else:
+        stopped = f", {counts.get('interrupted')} interrupted" if counts.get("interrupted") else ""
         print(f"Batch: {len(led)} client(s): {counts.get('ok', 0)} reported, {counts.get('skipped', 0)} up to date "
-              f"(skipped), {counts.get('failed', 0)} failed in {result.seconds:.1f} s with {result.workers} "
-              f"worker(s).")
+              f"(skipped), {counts.get('failed', 0)} failed{stopped} in {result.seconds:.1f} s with "
+              f"{result.workers} worker(s).")
     if result.exit_code == 130:
         print("Interrupted: finished clients are in place; run the same command again to do the rest.",
               file=sys.stderr)

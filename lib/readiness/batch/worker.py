@@ -15,6 +15,7 @@ import datetime as dt
 import os
 import random
 import shutil
+import signal
 import sys
 import time
 from pathlib import Path
@@ -30,6 +31,12 @@ ATTEMPTS = 2  # one retry, for kernel start-up failures only
 STARTUP_MARKERS = ("kernel died before replying to kernel_info", "kernel didn't respond", "address already in use")
 # A timeout inside a running cell is the notebook's failure, not a start-up failure.
 _CELL_ERRORS = ("PapermillExecutionError", "CellTimeoutError", "CellExecutionError", "DeadKernelError")
+# Local names under which the loader and the suppressions reader hold the file they are reading: an error raised
+# while loading carries them in its traceback, which is how the ledger names the file when the message does not.
+_FILE_LOCALS = ("path", "file", "filename")
+INTERRUPTED = "KeyboardInterrupt: the batch was interrupted before this client finished; run the batch again"
+_interrupted = False  # set in a pool process by the first Ctrl-C it receives
+_busy = False  # a pool process is running a client
 
 
 def now_iso() -> str:
@@ -163,11 +170,81 @@ def _stage(exc: BaseException) -> str:
 
 
 def describe_error(exc: BaseException) -> str:
-    """`Type: message`; for a failed notebook also the exception raised inside the kernel."""
+    """`Type: message`; for a failed notebook also the exception raised inside the kernel; notes added to the
+    exception on its way up (e.g. which file was being read) follow in brackets."""
     ename, evalue = getattr(exc, "ename", ""), getattr(exc, "evalue", "")
     if ename and type(exc).__name__ == "ReportError":
         return f"ReportError: {ename}: {evalue}".strip()
-    return f"{type(exc).__name__}: {exc}"
+    notes = [str(n) for n in getattr(exc, "__notes__", None) or []]
+    return f"{type(exc).__name__}: {exc}" + (f" ({'; '.join(notes)})" if notes else "")
+
+
+def input_file(exc: BaseException, folders: list[Path], files: list[Path]) -> Path | None:
+    """The input file that was being read when `exc` (or what caused it) was raised: the innermost traceback
+    frame whose `path`, `file` or `filename` is a file inside one of `folders` or one of `files`; else None."""
+    folders = [f.resolve() for f in folders]
+    files = {f.resolve() for f in files}
+    for e in _chain(exc):
+        frames = []
+        tb = e.__traceback__
+        while tb is not None:
+            frames.append(tb.tb_frame)
+            tb = tb.tb_next
+        for frame in reversed(frames):
+            for name in _FILE_LOCALS:
+                value = frame.f_locals.get(name)
+                if not isinstance(value, (str, os.PathLike)):
+                    continue
+                try:
+                    path = Path(value).resolve()
+                    if path.is_file() and (path in files or any(d in path.parents for d in folders)):
+                        return path
+                except (OSError, ValueError):  # not a usable path (too long, NUL byte ...)
+                    continue
+    return None
+
+
+def _name_input_file(row: dict, error: BaseException, job: dict, tmp: Path, final: Path) -> None:
+    """When a client failed while its export or suppressions were being read, make the ledger's error name the
+    file (relative to the export folder, else its full path) and count the failure as an input failure."""
+    from readiness.audit import CLIENT_FILES
+    from readiness.report.exceptions import ReportError
+
+    if isinstance(error, ReportError):  # the notebook ran: its inputs had all been read
+        return
+    export = Path(job["export"])
+    made = tmp / slugify(job["name"])
+    carried = [made / f for f in CLIENT_FILES]  # the consultant's own files, copied in from OUT/<slug>/
+    source = input_file(error, [export], [*carried, *([Path(job["suppress"])] if job.get("suppress") else [])])
+    if source is None:
+        return
+    if export.resolve() in source.parents:
+        shown = source.relative_to(export.resolve()).as_posix()
+    elif source.parent == made.resolve():
+        shown = str(final / source.name)
+    else:
+        shown = str(source)
+    row["stage"] = "input"
+    if shown not in row["error"] and source.name not in row["error"]:
+        kind, _, message = row["error"].partition(": ")
+        row["error"] = f"{kind}: reading {shown}: {message}"
+
+
+def watch_interrupt() -> None:
+    """Pool initializer: a Ctrl-C ends the client this process is running, and it starts no further one.
+
+    Without it the process would take the next queued client while the batch is stopping, and could finish it
+    after the batch had written that client off. Only the first Ctrl-C interrupts, so the clean-up after it is
+    not cut short; an idle process just remembers it and exits when the pool tells it to."""
+    signal.signal(signal.SIGINT, _on_interrupt)
+
+
+def _on_interrupt(signum, frame) -> None:
+    global _interrupted
+    first = not _interrupted
+    _interrupted = True
+    if first and _busy:
+        raise KeyboardInterrupt
 
 
 def _only_subfolder(tmp: Path) -> Path | None:
@@ -180,10 +257,11 @@ def run_client(job: dict) -> dict:
     """Build one client's report into OUT/.tmp-<slug>-<pid>/ and move it to OUT/<slug>/ when complete.
 
     job: name, slug, export, suppress (or None), out, as_of (YYYY-MM-DD or None), pdf (bool).
-    Returns the ledger row (client, slug, export, status ok|failed, started, finished, seconds, attempts, error,
-    failing_cell, partial_notebook, report_path; paths relative to OUT) plus `stage` for a failure and `timings`
-    (seconds per report step: audit, notebook, html, pdf). Never raises for a client's own failure: a failing
-    client must not stop the batch.
+    Returns the ledger row (client, slug, export, status ok|failed|interrupted, started, finished, seconds,
+    attempts, error, failing_cell, partial_notebook, report_path; paths relative to OUT) plus `stage` for a failure
+    and `timings` (seconds per report step: audit, notebook, html, pdf). Never raises for a client's own failure:
+    a failing client must not stop the batch. After a Ctrl-C in this process it runs nothing and returns the row
+    as interrupted; a Ctrl-C during the run itself propagates.
     """
     out = Path(job["out"]).resolve()
     slug = job["slug"]
@@ -191,6 +269,8 @@ def run_client(job: dict) -> dict:
     row = {"client": job["name"], "slug": slug, "export": str(job["export"]), "status": "failed", "started": started,
            "finished": "", "seconds": 0.0, "attempts": 0, "error": "", "failing_cell": "", "partial_notebook": "",
            "report_path": "", "stage": "", "timings": {}}
+    if _interrupted:
+        return {**row, "status": "interrupted", "error": INTERRUPTED, "started": "", "stage": "interrupted"}
     tmp = inside(out, f"{TMP_PREFIX}{slug}-{os.getpid()}")
     final = inside(out, slug)
     failed = inside(out, Path(FAILED_DIR) / slug)
@@ -199,6 +279,8 @@ def run_client(job: dict) -> dict:
     except Exception as exc:  # moving folders or writing the log failed: still a ledger row, not a lost batch
         row.update(status="failed", error=describe_error(exc), stage="other")
     finally:
+        if _interrupted and row["status"] == "failed":  # whatever the Ctrl-C turned into on its way up
+            row.update(status="interrupted", error=INTERRUPTED, stage="interrupted")
         shutil.rmtree(tmp, ignore_errors=True)
         row["finished"] = now_iso()
         row["seconds"] = round(time.perf_counter() - t0, 2)
@@ -249,9 +331,18 @@ def _attempt(job: dict, row: dict, tmp: Path, final: Path) -> BaseException | No
 
 
 def _run(job: dict, row: dict, out: Path, tmp: Path, final: Path, failed: Path) -> None:
-    """The body of run_client: attempts, then move the outputs into place (or aside, on failure)."""
+    """The body of run_client: attempts, then move the outputs into place (or aside, on failure).
+
+    A Ctrl-C interrupts the attempts only: outputs that are complete are always moved into place."""
+    global _busy
     with _output_to(inside(out, Path(LOGS_DIR) / f"{job['slug']}.log")):
-        error = _attempt(job, row, tmp, final)
+        _busy = True
+        try:
+            if _interrupted:  # the Ctrl-C came while this client was being set up
+                raise KeyboardInterrupt
+            error = _attempt(job, row, tmp, final)
+        finally:
+            _busy = False
     made = _only_subfolder(tmp)
     if error is None and made is not None and (made / "report.html").is_file():
         replace_dir(made, final)
@@ -264,6 +355,7 @@ def _run(job: dict, row: dict, out: Path, tmp: Path, final: Path, failed: Path) 
         error = RuntimeError("the report finished without writing report.html")
     row["error"] = describe_error(error)
     row["stage"] = _stage(error)
+    _name_input_file(row, error, job, tmp, final)
     row["failing_cell"] = getattr(error, "cell_label", "") or ""
     if made is not None:
         failed.parent.mkdir(parents=True, exist_ok=True)

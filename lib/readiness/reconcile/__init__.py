@@ -11,6 +11,8 @@ difference is resolved before cutover. This package does the comparison:
 - Matching on folded client + item names with an optional client map, duplicates summed, each pair classified
   ``match``, ``quantity``, ``price``, ``quantity_and_price``, ``missing_in_halo`` or ``missing_in_autotask``
   (:mod:`readiness.reconcile.match`); outputs and the sign-off page in :mod:`readiness.reconcile.report`.
+  Lines with an inf, NaN or absurd number are left out and lines repeated exactly on one side are named, both in
+  the run's warnings (summary.json, the sign-off page, the terminal), each with its file and row.
 
 HaloPSA field names, confirmed in the HaloPSA API v2 OpenAPI document published in the GitHub repository
 covenanttechnologysolutions/halopsa-rest, file ``generator/spec/swagger.json`` (``components.schemas``):

@@ -4,18 +4,23 @@ Client = ``Companies.companyName`` of ``BillingItems.companyID``. Item = the nam
 (``serviceID`` -> ``Services.name``), service bundle (``serviceBundleID`` -> ``ServiceBundles.name``) or product
 (``productID`` -> ``Products.name``) the item bills, else its ``description``. Amount = ``extendedPrice``, or
 ``quantity * rate`` where the export has no extended price. Non-billable items (``nonBillable``) never reach a
-customer invoice, so they are left out and counted.
+customer invoice, so they are left out and counted. Each line keeps its ``source`` ("BillingItems.csv row 7 (id
+70006)") for the warnings.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from readiness.reconcile.errors import ReconcileError, raise_cell_errors
 
 _NAME_SOURCES = [("serviceID", "Services"), ("serviceBundleID", "ServiceBundles"), ("productID", "Products")]
+# A number cell the loader rejected for holding one of these is warned about and left out, as the comparison does
+# with non-finite numbers it is given; any other rejected row stops the run.
+_NON_FINITE = r"[+-]?(inf|infinity|nan)"
 
 
 def load_autotask(folder: str | Path):
@@ -29,13 +34,14 @@ def load_autotask(folder: str | Path):
 
 
 def autotask_billing_lines(export) -> tuple[pd.DataFrame, dict]:
-    """(billing lines: client, item, quantity, unit_price, amount, date; info about what was read).
+    """(billing lines: client, item, quantity, unit_price, amount, date, source; info about what was read).
 
     `export` is a loaded Export or a plain ``{entity: DataFrame}`` dict with REST field names. Raises
-    ReconcileError when BillingItems is missing, lacks a needed column, or had rows the loader rejected."""
+    ReconcileError when BillingItems is missing, lacks a needed column, or had rows the loader rejected, except
+    rows rejected for an inf or NaN number: those are listed in info["left_out"] (one message each) instead."""
     tables = export if isinstance(export, dict) else export.tables
     where = str(getattr(export, "path", None) or "export")
-    _raise_on_rejects(export)
+    left_out, skipped_rows = _raise_on_rejects(export)
     if "BillingItems" not in tables:
         problems = [p for p in getattr(export, "problems", []) if "BillingItems" in p]
         raise ReconcileError(f"{where}: no BillingItems file (BillingItems.csv or BillingItems.json) to reconcile"
@@ -47,8 +53,10 @@ def autotask_billing_lines(export) -> tuple[pd.DataFrame, dict]:
     if missing:
         raise ReconcileError(f"BillingItems: missing column(s) {', '.join(missing)} (Autotask REST field names)")
 
+    sources = _sources(items, export, skipped_rows)
     if "nonBillable" in items:
-        items = items[~items["nonBillable"].fillna(False).astype(bool)]
+        billable = ~items["nonBillable"].fillna(False).astype(bool)
+        items, sources = items[billable], sources[billable.to_numpy()]
     qty = _num(items, "quantity")
     rate = _num(items, "rate")
     amount = _num(items, "extendedPrice").fillna(qty * rate)
@@ -59,6 +67,7 @@ def autotask_billing_lines(export) -> tuple[pd.DataFrame, dict]:
         "unit_price": rate,
         "amount": amount,
         "date": pd.to_datetime(items["itemDate"]).astype("datetime64[ms]"),
+        "source": sources,
     }).reset_index(drop=True)
     empty = lines["quantity"].isna() | lines["amount"].isna()
     if empty.any():
@@ -68,8 +77,31 @@ def autotask_billing_lines(export) -> tuple[pd.DataFrame, dict]:
     info = {"folder": where, "billing_items": int(len(tables["BillingItems"])),
             "non_billable_skipped": int(len(tables["BillingItems"]) - len(items)),
             "unnamed_companies": int(lines["client"].str.startswith("Autotask company #").sum()),
-            "files": _files_read(export)}
+            "unusable_items": len(left_out), "files": _files_read(export), "left_out": left_out}
     return lines, info
+
+
+def _sources(items: pd.DataFrame, export, skipped_rows: list[int]) -> pd.Series:
+    """Where each item was read: "BillingItems.csv row 7 (id 70006)".
+
+    The loader keeps a file's rows in order and numbers them as its rejects do (CSV: the header is row 1; JSON: the
+    first record is row 1), so position gives the row once the rejected rows (`skipped_rows`; any other rejected
+    row stopped the run) are stepped over. JSON Lines number by line, blank lines included, so there only the id
+    is given."""
+    ledger = getattr(export, "ledger", None)
+    files = ledger.loc[ledger["entity"] == "BillingItems", "file"] if ledger is not None and len(ledger) else []
+    file = str(files.iloc[0]) if len(files) else "BillingItems"
+    suffix = Path(file).suffix.lower()
+    ids = items["id"].astype("string") if "id" in items else None
+    if suffix in (".csv", ".json"):
+        first = 2 if suffix == ".csv" else 1
+        numbers = np.arange(first, first + len(items) + len(skipped_rows))
+        numbers = numbers[~np.isin(numbers, skipped_rows)][: len(items)]
+        label = file + " row " + pd.Series(numbers, index=items.index).astype("string")
+        return label if ids is None else label + (" (id " + ids + ")").fillna("")
+    if ids is None:
+        return file + " line " + pd.Series(range(1, len(items) + 1), index=items.index).astype("string")
+    return (file + " id " + ids).fillna(file)
 
 
 def _company_names(items: pd.DataFrame, companies: pd.DataFrame | None) -> pd.Series:
@@ -105,14 +137,24 @@ def _num(items: pd.DataFrame, col: str) -> pd.Series:
     return pd.to_numeric(items[col], errors="coerce").astype("Float64")
 
 
-def _raise_on_rejects(export) -> None:
-    """A rejected BillingItems row would silently change the Autotask total: stop and name each one."""
+def _raise_on_rejects(export) -> tuple[list[str], list[int]]:
+    """A rejected BillingItems row would silently change the Autotask total: stop and name each one.
+
+    Rows rejected only for an inf or NaN number are not a reason to stop: returns one message per such cell
+    (file, row, column) and their row numbers."""
     rejects = getattr(export, "rejects", None)
     if rejects is None or rejects.empty:
-        return
+        return [], []
     bad = rejects[rejects["entity"] == "BillingItems"]
+    non_finite = bad["value"].astype("string").str.strip().str.fullmatch(_NON_FINITE, case=False, na=False)
+    unusable, bad = bad[non_finite], bad[~non_finite]
+    unusable = unusable[~unusable["row"].isin(bad["row"])]  # a row with another problem is reported as that
+    left_out = (unusable["file"].astype(str) + " row " + unusable["row"].astype(str) + ", column "
+                + unusable["column"].astype(str) + ": " + unusable["value"].astype(str).map(repr)
+                + " is not a finite number").tolist()
+    rows = pd.to_numeric(unusable["row"], errors="coerce").dropna().astype(int).unique().tolist()
     if bad.empty:
-        return
+        return left_out, rows
     value = bad["value"].astype("string").fillna("").map(repr)
     reason = bad["reason"].astype(str)
     # The loader's reasons usually quote the value already; add it only where they do not.

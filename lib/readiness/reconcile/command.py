@@ -24,10 +24,14 @@ def run_reconciliation(autotask, halo: str | Path, period: str | None = None, cl
     check_period(period)  # fail on a bad period before reading anything
     export = load_autotask(autotask) if isinstance(autotask, (str, Path)) else autotask
     at_lines, at_info = autotask_billing_lines(export)
+    left_out = at_info.pop("left_out")
     halo_path = Path(halo)
     halo_raw = read_halo_lines(halo_path)
     cmap = read_client_map(client_map)
     rec = reconcile_lines(at_lines, halo_billing_lines(halo_raw), period, cmap, _tolerance(tolerance))
+    # Items the loader could not read a finite number from never became lines; they are left out like the lines
+    # reconcile_lines leaves out, with the same warning.
+    rec.warnings.extend(f"Autotask {m}; the line is left out of the comparison" for m in left_out)
     rec.summary["files_read"] = {
         "autotask": at_info,
         "halo": {"file": str(halo_path), "lines": int(len(halo_raw)),

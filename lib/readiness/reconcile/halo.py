@@ -7,7 +7,10 @@ Accepted shapes:
 - ``{"invoices": [...]}`` (the list wrapper of ``GET /Invoice?includelines=true``) or a single header with ``lines``.
 
 Every row keeps a ``where`` label ("row 7" for CSV, "record 3" for a JSON line list, "invoice 2 line 1" for
-headers with lines) so a bad cell is reported as ``halo.csv row 7, column unit_price: 'abc' is not a number``.
+headers with lines) so a bad cell is reported as ``halo.csv row 7, column unit_price: 'abc' is not a number``, and
+a ``source`` ("halo.csv row 7") that the comparison's warnings name. A number cell holding the text "NaN" is not an
+error but a ``problem`` of its line: the comparison leaves the line out and says so. (A JSON NaN literal cannot be
+told from an absent field once the lines are flattened, so it reads as empty.)
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from readiness.reconcile.errors import ReconcileError, cell_errors, raise_cell_e
 # Header fields copied onto each line (InvoiceHeader) and line fields (InvoiceDetail) the reconciliation reads.
 HEADER_FIELDS = ("client_name", "invoice_date", "invoicenumber")
 LINE_COLUMNS = ["where", "client_name", "invoice_date", "invoicenumber", "item_code", "item_shortdescription",
-                "qty_order", "unit_price", "net_amount"]
+                "qty_order", "unit_price", "net_amount", "source", "problem"]
 _MAX_ERRORS = 5
 
 
@@ -109,14 +112,18 @@ def _typed(raw: pd.DataFrame, name: str) -> pd.DataFrame:
     for col in ("client_name", "invoicenumber", "item_code", "item_shortdescription"):
         df[col] = _text(raw[col]) if col in raw else pd.Series(pd.NA, index=raw.index, dtype="string")
     errors: list[pd.Series] = []
+    problems: list[pd.Series] = []
     bad_number = pd.Series(False, index=raw.index)
     for col in ("qty_order", "unit_price", "net_amount"):
         if col not in raw:
             df[col] = pd.Series(pd.NA, index=raw.index, dtype="Float64")
             continue
         df[col], bad = parse_numbers(raw[col])
-        bad_number |= bad
+        nan = raw[col].astype("string").str.strip().str.fullmatch(r"[+-]?nan", case=False, na=False)
+        bad &= ~nan  # a number that says nothing: its line is left out with a warning, not an error
+        bad_number |= bad | nan
         errors.append(cell_errors(name, where, col, bad, "is not a number", raw[col]))
+        problems.append(cell_errors(name, where, col, nan, "is not a finite number", raw[col]))
     df["invoice_date"], bad = parse_dates(raw["invoice_date"])
     checks = [
         ("invoice_date", bad, "is not a date (use YYYY-MM-DD or DD/MM/YYYY)", raw["invoice_date"]),
@@ -130,6 +137,9 @@ def _typed(raw: pd.DataFrame, name: str) -> pd.DataFrame:
     ]
     errors += [cell_errors(name, where, col, mask, problem, values) for col, mask, problem, values in checks]
     raise_cell_errors(errors, _MAX_ERRORS)
+    df["source"] = name + " " + where
+    found = pd.concat(problems) if problems else pd.Series(dtype=object)
+    df["problem"] = found.groupby(level=0).first().reindex(df.index).astype("string")  # the first cell per line
     return df[LINE_COLUMNS]
 
 
@@ -165,10 +175,10 @@ def parse_dates(s: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def halo_billing_lines(lines: pd.DataFrame) -> pd.DataFrame:
-    """Billing lines (client, item, quantity, unit_price, amount, date) from read_halo_lines output.
-    Item = item_shortdescription (what the invoice prints), else item_code; amount = net_amount, else
-    qty_order * unit_price."""
-    return pd.DataFrame({
+    """Billing lines (client, item, quantity, unit_price, amount, date; source and problem when given) from
+    read_halo_lines output. Item = item_shortdescription (what the invoice prints), else item_code; amount =
+    net_amount, else qty_order * unit_price."""
+    out = pd.DataFrame({
         "client": lines["client_name"],
         "item": lines["item_shortdescription"].fillna(lines["item_code"]),
         "quantity": lines["qty_order"],
@@ -176,3 +186,7 @@ def halo_billing_lines(lines: pd.DataFrame) -> pd.DataFrame:
         "amount": lines["net_amount"].fillna(lines["qty_order"] * lines["unit_price"]),
         "date": lines["invoice_date"],
     })
+    for col in ("source", "problem"):
+        if col in lines:
+            out[col] = lines[col]
+    return out

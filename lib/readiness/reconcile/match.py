@@ -5,6 +5,10 @@ currency, before tax). Lines are matched on folded client + folded item; duplica
 first (quantity and amount; unit price = amount / quantity), because one service billed in two pieces (a mid-month
 addition, a split invoice) is still one charge to compare.
 
+Lines that cannot be compared are left out with a warning naming their file and row: a quantity, unit price or
+amount that is not a finite number (inf, NaN) or beyond any real invoice (ABSURD_AMOUNT). Lines that repeat another
+line of their side exactly are warned about too (they are still summed).
+
 Name folding: case, accents, spaces and punctuation are ignored and ``&`` reads as ``and``. Client names also drop
 trailing legal-form words (Ltd, Limited, Inc, LLC, LLP, PLC, Corp, GmbH, Pty, ...): the same customer is often
 "Acme Ltd" in one system and "Acme Limited" or "Acme" in the other, while two different customers of one MSP that
@@ -24,6 +28,14 @@ STATUSES = ["match", "quantity", "price", "quantity_and_price", "missing_in_halo
 COLUMNS = ["client", "item", "autotask_qty", "autotask_unit_price", "autotask_amount", "halo_qty", "halo_unit_price",
            "halo_amount", "status", "difference"]
 LINE_FIELDS = ["client", "item", "quantity", "unit_price", "amount", "date"]
+# Optional per line: where it was read ("halo.csv row 7"; default "line N") and why it cannot be compared (a reader
+# finding, e.g. the text "NaN" in an amount cell, which reads as empty once parsed).
+SOURCE_FIELDS = ["source", "problem"]
+# No real invoice line has an absolute quantity, unit price or amount above a trillion units of the invoice
+# currency; a bigger value is a corrupt cell, an overflow or a unit mix-up (1e308 is the largest float), and would
+# swamp every total it is added to.
+ABSURD_AMOUNT = 1e12
+_SHOWN_REPEATS = 10  # repeated lines named one by one in the warnings; the rest are counted
 DEFAULT_TOLERANCE = 0.01
 _QTY_EPSILON = 1e-6  # quantities are compared exactly; this only absorbs float noise from summing
 _LEGAL_FORMS = ("ltd", "limited", "inc", "incorporated", "llc", "llp", "lp", "plc", "corp", "corporation", "co",
@@ -83,6 +95,9 @@ def reconcile_lines(autotask: pd.DataFrame, halo: pd.DataFrame, period: str | No
     ha, ha_out, ha_undated = _in_period(halo, per)
     warnings += [f"{n} {side} line(s) have no date and are left out of {per}"
                  for side, n in (("Autotask", at_undated), ("HaloPSA", ha_undated)) if n]
+    at, at_unusable = _usable(at, "Autotask")
+    ha, ha_unusable = _usable(ha, "HaloPSA")
+    warnings += at_unusable + ha_unusable
     at["client_key"] = fold_names(at["client"], legal_forms=True)
     ha["client_key"] = fold_names(ha["client"], legal_forms=True)
     at["client_key"], mapped, map_warnings = _apply_client_map(at, ha, client_map)
@@ -90,6 +105,9 @@ def reconcile_lines(autotask: pd.DataFrame, halo: pd.DataFrame, period: str | No
     warnings += _collisions(at, "Autotask") + _collisions(ha, "HaloPSA")
     at["item_key"] = fold_names(at["item"])
     ha["item_key"] = fold_names(ha["item"])
+    at_repeats, at_repeated = _repeats(at, "Autotask")
+    ha_repeats, ha_repeated = _repeats(ha, "HaloPSA")
+    warnings += at_repeats + ha_repeats
     lines = _classify(_aggregate(at), _aggregate(ha), tolerance)
     label = str(per) if per is not None else _label_for(autotask, halo)
     if per is None and label == "all":
@@ -110,8 +128,10 @@ def reconcile_lines(autotask: pd.DataFrame, halo: pd.DataFrame, period: str | No
         "lines": int(len(lines)),
         "clients": int(lines["client_key"].nunique()),
         "clients_with_differences": int((totals[STATUSES[1:]].sum(axis=1) > 0).sum()),
-        "source_lines": {"autotask": {"in_period": int(len(at)), "outside_period": at_out},
-                         "halo": {"in_period": int(len(ha)), "outside_period": ha_out}},
+        "source_lines": {"autotask": {"in_period": int(len(at)) + len(at_unusable), "outside_period": at_out,
+                                      "unusable": len(at_unusable), "repeated": at_repeated},
+                         "halo": {"in_period": int(len(ha)) + len(ha_unusable), "outside_period": ha_out,
+                                  "unusable": len(ha_unusable), "repeated": ha_repeated}},
         "client_map": {"entries": 0 if client_map is None else int(len(client_map)), "applied": mapped},
         "warnings": warnings,
     }
@@ -123,12 +143,65 @@ def _in_period(lines: pd.DataFrame, per: pd.Period | None) -> tuple[pd.DataFrame
     missing = [c for c in LINE_FIELDS if c not in lines]
     if missing:
         raise ReconcileError(f"billing lines lack column(s) {', '.join(missing)}")
-    df = lines[LINE_FIELDS].copy()
+    df = lines[LINE_FIELDS + [c for c in SOURCE_FIELDS if c in lines]].copy()
+    if "source" not in df:
+        df["source"] = "line " + pd.Series(range(1, len(df) + 1), index=df.index).astype(str)
     if per is None:
         return df.reset_index(drop=True), 0, 0
     months = pd.to_datetime(df["date"]).dt.to_period("M")
     keep = (months == per).fillna(False).astype(bool)
     return df[keep].reset_index(drop=True), int((~keep).sum()), int(months.isna().sum())
+
+
+def _usable(df: pd.DataFrame, side: str) -> tuple[pd.DataFrame, list[str]]:
+    """The lines that can be compared, and one warning per line left out: a reader's `problem`, or a quantity,
+    unit price or amount that is not a finite number or above ABSURD_AMOUNT (a unit price may be missing)."""
+    problem = df["problem"].astype("string") if "problem" in df else pd.Series(pd.NA, index=df.index, dtype="string")
+    for col, label in (("quantity", "quantity"), ("amount", "amount"), ("unit_price", "unit price")):
+        values = pd.to_numeric(df[col], errors="coerce").astype(float)
+        given = df[col].notna().to_numpy()
+        with np.errstate(invalid="ignore"):
+            absurd = given & (np.abs(values.to_numpy()) > ABSURD_AMOUNT)
+        nonfinite = given & ~np.isfinite(values.to_numpy())
+        text = values.map("{:g}".format).astype("string")
+        shown = df["source"].astype("string") + ": " + label + " "
+        if col != "unit_price":  # HaloPSA lines may give a net amount without a unit price
+            problem = problem.fillna((shown + "is missing").where(~given))
+        problem = problem.fillna((shown + text + " is not a finite number").where(nonfinite))
+        problem = problem.fillna((shown + text + f" is beyond any real invoice line (over {ABSURD_AMOUNT:g})")
+                                 .where(absurd))
+    bad = problem.notna().to_numpy()
+    warnings = (side + " " + problem[bad] + "; the line is left out of the comparison").tolist()
+    return df[~bad].reset_index(drop=True), warnings
+
+
+def _repeats(df: pd.DataFrame, side: str) -> tuple[list[str], int]:
+    """Warnings for lines that repeat another line of their side exactly, and how many lines do.
+
+    "The same line" is the same client and item (the match keys, after folding and the client map), quantity, unit
+    price, amount and day. Such lines are still summed like any two pieces of one charge, but an exact repeat is
+    more often one line exported or invoiced twice, which would double that charge on one side."""
+    keys = ["client_key", "item_key", "quantity", "unit_price", "amount", "day"]
+    df = df.assign(day=pd.to_datetime(df["date"]).dt.normalize())
+    repeated = df[df.duplicated(keys, keep=False)]
+    if repeated.empty:
+        return [], 0
+    groups = repeated.groupby(keys, dropna=False, sort=False).agg(
+        client=("client", "first"), item=("item", "first"), sources=("source", list), n=("source", "size"))
+    warnings = [f"{side} line {g.client!r} / {g.item!r} ({_g(g.quantity)} x {_g(g.unit_price)} = {_g(g.amount)} on "
+                f"{_day(g.day)}) appears {g.n} times ({', '.join(map(str, g.sources))}); they are summed: check the "
+                "line is not billed twice" for g in groups.reset_index().head(_SHOWN_REPEATS).itertuples()]
+    if len(groups) > _SHOWN_REPEATS:
+        warnings.append(f"{side}: {len(groups) - _SHOWN_REPEATS} more repeated line(s) not listed here")
+    return warnings, int(len(repeated))
+
+
+def _g(x) -> str:
+    return "?" if pd.isna(x) else f"{float(x):g}"
+
+
+def _day(x) -> str:
+    return "no date" if pd.isna(x) else pd.Timestamp(x).date().isoformat()
 
 
 def _label_for(autotask: pd.DataFrame, halo: pd.DataFrame) -> str:

@@ -116,8 +116,7 @@ def page_context(rec: Reconciliation) -> dict:
             {"label": "Autotask export", "value": files.get("autotask", {}).get("folder", ""),
              "detail": _at_detail(files.get("autotask", {}), s)},
             {"label": "HaloPSA invoice lines", "value": files.get("halo", {}).get("file", ""),
-             "detail": f"{files.get('halo', {}).get('lines', 0)} lines read, "
-                       f"{s['source_lines']['halo']['in_period']} compared"},
+             "detail": f"{files.get('halo', {}).get('lines', 0)} lines read, " + _compared(s["source_lines"]["halo"])},
             *([{"label": "Client map", "value": files["client_map"]["file"],
                 "detail": f"{s['client_map']['entries']} renamed client(s)"}] if files.get("client_map") else []),
         ],
@@ -126,10 +125,17 @@ def page_context(rec: Reconciliation) -> dict:
 
 
 def _at_detail(at: dict, s: dict) -> str:
-    text = f"{at.get('billing_items', 0)} billing items read, {s['source_lines']['autotask']['in_period']} compared"
+    text = f"{at.get('billing_items', 0)} billing items read, " + _compared(s["source_lines"]["autotask"])
     if at.get("non_billable_skipped"):
         text += f", {at['non_billable_skipped']} non-billable left out"
     return text
+
+
+def _compared(side: dict) -> str:
+    """How many lines of one side were compared, and how many were left out for unusable numbers."""
+    unusable = side.get("unusable", 0)
+    text = f"{side['in_period'] - unusable} compared"
+    return text + (f", {unusable} left out (see the warnings)" if unusable else "")
 
 
 def money(x) -> str:
