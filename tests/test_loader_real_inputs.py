@@ -270,3 +270,17 @@ def test_ambiguous_day_month_order_is_said_with_the_order_assumed(tmp_path):
                                             "1,1,Recurring Service,Active,01/02/2025\n")
     ex = load_export(tmp_path)
     assert any("ambiguous" in p and "MM/dd/yyyy" in p for p in ex.problems)
+
+
+def test_nan_and_exponents_in_csv_number_columns(tmp_path):
+    (tmp_path / "Contracts.csv").write_text("id,companyID,contractType,status,setupFee\n1,1,7,1,NaN\n2,1,7,1,1.5e3\n"
+                                            "3,1,7,1,inf\n4,1,7,1,12\n")
+    ex = load_export(tmp_path)
+    _balanced(ex)
+    assert dict(zip(ex.tables["Contracts"]["id"], ex.tables["Contracts"]["setupFee"])) == {2: 1500.0, 4: 12.0}
+    assert sorted(ex.rejects["row"]) == [2, 4] and set(ex.rejects["column"]) == {"setupFee"}
+    # written as text beside a currency sign, an exponent is still read as written
+    (tmp_path / "Contracts.csv").write_text("Contract ID,Organization ID,Contract Type,Status,Setup Fee\n"
+                                            "1,1,Recurring Service,Active,1.5e3\n2,1,Block Hours,Active,£20\n")
+    c = load_export(tmp_path).tables["Contracts"].set_index("id")
+    assert c.loc[1, "setupFee"] == 1500.0 and c.loc[2, "setupFee"] == 20.0

@@ -230,6 +230,9 @@ def _arrow_to_pandas(table: pa.Table) -> pd.DataFrame:
     for i, f in enumerate(table.schema):
         if pa.types.is_timestamp(f.type) and (f.type.tz is not None or f.type.unit != "ms"):
             table = table.set_column(i, f.name, table.column(i).cast(pa.timestamp("ms")))
+        elif pa.types.is_floating(f.type) and pc.any(pc.is_nan(table.column(i))).as_py():
+            # pandas would read NaN as a missing value; as text the typing step rejects it, naming the row
+            table = table.set_column(i, f.name, table.column(i).cast(pa.string()))
     return table.to_pandas(types_mapper=_PANDAS_TYPES.get)
 
 
@@ -484,6 +487,7 @@ def _to_number(s: pd.Series) -> tuple[pd.Series, pd.Series]:
         bad = out.notna() & ~np.isfinite(out.fillna(0))
         return out.where(~bad), bad
     t = _text(s)
+    sci = t.str.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)[eE][+-]?\d+", na=False)  # 1.5e3: read as written, not as 1.53
     c = t.str.replace(r"[^\d,.\-()]", "", regex=True)
     neg = c.str.startswith("(", na=False) & c.str.endswith(")", na=False) | c.str.startswith("-", na=False)
     c = c.str.replace(r"[()\-]", "", regex=True)
@@ -493,6 +497,8 @@ def _to_number(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     c = c.where(comma_decimal, c.str.replace(",", "", regex=False))
     num = pd.to_numeric(c.mask(c == ""), errors="coerce")
     num = num.where(~neg.fillna(False), -num)
+    if sci.any():
+        num[sci] = pd.to_numeric(t[sci], errors="coerce")
     bad = t.notna() & (num.isna() | ~np.isfinite(num.fillna(0)))
     return num.astype("Float64").where(~bad), bad
 
