@@ -560,6 +560,8 @@ def test_interrupted_batch_counts_clients_whose_outputs_landed_as_ok(tmp_path, m
     assert led.loc["Charlie", "error"].startswith("KeyboardInterrupt:")
     assert list(result.portfolio["status"]) == list(result.ledger["status"])
     assert result.portfolio.set_index("client").loc["Charlie", "readiness"] == "Unknown"
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "2 not finished (the batch was stopped)" in index and 'class="status-interrupted"' in index
 
 
 @pytest.mark.slow

@@ -425,3 +425,13 @@ def test_a_repeated_halo_invoice_line_names_both_rows(tmp_path):
     clean = run_reconciliation(SAMPLE / "autotask", SAMPLE / "halo_invoice_lines.csv", "2025-06",
                                SAMPLE / "client_map.csv")
     assert not [w for w in clean.warnings if "appears" in w or "left out of the comparison" in w]
+
+
+def test_halo_json_nested_ten_thousand_deep_is_a_clear_error(tmp_path):
+    from readiness.reconcile.errors import ReconcileError
+    from readiness.reconcile.halo import read_halo_lines
+
+    path = tmp_path / "halo.json"
+    path.write_text("[" * 10_000 + "]" * 10_000)
+    with pytest.raises(ReconcileError, match="halo.json: JSON nested too deeply"):
+        read_halo_lines(path)

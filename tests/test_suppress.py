@@ -147,3 +147,15 @@ def test_example_file_is_valid():
     supp = load_suppressions(path)
     assert supp.version == 1 and len(supp.mutes) >= 2
     assert all(m.reason for m in supp.mutes)
+
+
+def test_a_suppressions_file_with_yaml_aliases_is_refused(tmp_path):
+    from readiness.suppress import SuppressionError, load_suppressions
+
+    path = tmp_path / "s.yaml"
+    path.write_text('version: 1\nx: &a ["lol", "lol"]\nmutes: [{rule: r, entity: "*", reason: *a}]\n')
+    with pytest.raises(SuppressionError, match="aliases"):
+        load_suppressions(path)
+    path.write_bytes("version: 1\nmutes: [{rule: r, entity: '*', reason: 'caf\xe9'}]\n".encode("cp1252"))
+    with pytest.raises(SuppressionError, match="s.yaml"):
+        load_suppressions(path)

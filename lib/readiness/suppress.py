@@ -26,6 +26,8 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from readiness import textfiles
+
 SUPPORTED_VERSIONS = (1,)
 TOP_KEYS = {"version", "client", "mutes"}
 MUTE_KEYS = {"rule", "entity", "reason", "expires"}
@@ -125,8 +127,10 @@ def load_suppressions(path: str | Path) -> Suppressions:
     if not path.is_file():
         raise SuppressionError(f"{path}: suppressions file not found")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except yaml.YAMLError as exc:
+        data = textfiles.load_yaml(path)  # bounded: no aliases, at most textfiles.MAX_YAML_BYTES
+    except textfiles.FileProblem as exc:
+        raise SuppressionError(str(exc)) from exc
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise SuppressionError(f"{path}: not valid YAML ({exc})") from exc
     return parse_suppressions(data, path)
 

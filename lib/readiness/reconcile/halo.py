@@ -15,11 +15,11 @@ told from an absent field once the lines are flattened, so it reads as empty.)
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pandas as pd
 
+from readiness import textfiles
 from readiness.reconcile.errors import ReconcileError, cell_errors, raise_cell_errors, read_csv_text
 
 # Header fields copied onto each line (InvoiceHeader) and line fields (InvoiceDetail) the reconciliation reads.
@@ -51,9 +51,9 @@ def _read_csv(path: Path) -> pd.DataFrame:
 def _read_json(path: Path) -> pd.DataFrame:
     """Flatten any accepted JSON shape to one record per invoice line."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ReconcileError(f"{path.name}: not valid JSON ({exc})") from exc
+        data = textfiles.parse_json(textfiles.read_text(path, textfiles.detect_encoding(path)))
+    except textfiles.FileProblem as exc:
+        raise ReconcileError(str(exc) if str(exc).startswith(path.name) else f"{path.name}: {exc}") from exc
     if isinstance(data, dict):
         if isinstance(data.get("invoices"), list):
             data = data["invoices"]
