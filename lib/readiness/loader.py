@@ -110,7 +110,8 @@ GRID_EXPORT_LIMIT = 5000  # Autotask's grids export at most this many rows (Auto
 
 @dataclass
 class FileFormat:
-    """How one file was read: its shape (rest-json, json-lines, rest-csv, grid-csv), encoding and delimiter."""
+    """How one file was read: its shape (rest-json, json-lines, rest-csv, grid-csv, capture-sheet), encoding and
+    delimiter."""
 
     shape: str
     encoding: str
@@ -119,7 +120,7 @@ class FileFormat:
     def describe(self) -> str:
         """"grid CSV, Windows-1252, semicolon-separated" (the default UTF-8 and comma go unsaid)."""
         parts = [{"rest-json": "REST JSON", "json-lines": "JSON Lines", "rest-csv": "CSV with REST field names",
-                  "grid-csv": "grid CSV"}.get(self.shape, self.shape)]
+                  "grid-csv": "grid CSV", "capture-sheet": "capture sheet"}.get(self.shape, self.shape)]
         if self.encoding not in ("utf-8", "utf-8-sig"):
             parts.append(textfiles.ENCODING_NAMES.get(self.encoding, self.encoding))
         if self.delimiter and self.delimiter != ",":
@@ -160,7 +161,7 @@ def _read_csv(path: Path, entity: str, lean: bool = False, history: bool = True,
     if not header or not any(h.strip() for h in header):
         raise FileProblem(f"{path.name}: no header row")
     rest_names = sum(bool(re.fullmatch(r"[a-z][A-Za-z0-9]*|udf:.*", h.strip())) for h in header)
-    shape = "rest-csv" if entity in ents.CAPTURED or rest_names == len(header) else "grid-csv"
+    shape = "capture-sheet" if entity in ents.CAPTURED else "rest-csv" if rest_names == len(header) else "grid-csv"
     fmt = FileFormat(shape, encoding, delimiter)
 
     def on_invalid(row):  # a record with the wrong number of fields: keep it as a reject, not a crash
