@@ -284,3 +284,14 @@ def test_nan_and_exponents_in_csv_number_columns(tmp_path):
                                             "1,1,Recurring Service,Active,1.5e3\n2,1,Block Hours,Active,£20\n")
     c = load_export(tmp_path).tables["Contracts"].set_index("id")
     assert c.loc[1, "setupFee"] == 1500.0 and c.loc[2, "setupFee"] == 20.0
+
+
+def test_grid_terms_and_a_twelve_hour_clock_on_iso_dates(tmp_path):
+    (tmp_path / "Companies.csv").write_text("Customer ID,Customer Name,Customer Type\n1,Acme,Customer\n")
+    (tmp_path / "Tickets.csv").write_text("Ticket ID,Customer ID,Status,Completed\n7,1,Complete,2025-03-14 02:41 PM\n")
+    (tmp_path / "Contracts.json").write_text('{"items": [], "pageDetails": {"count": 0}}')
+    ex = load_export(tmp_path)
+    assert ex.rejects.empty, ex.rejects.to_dict("records")
+    assert ex.tables["Companies"].loc[0, "companyType"] == 1
+    assert ex.tables["Tickets"].loc[0, "completedDate"] == pd.Timestamp("2025-03-14 14:41")
+    assert ex.has("Contracts") and ex.tables["Contracts"].empty  # an empty REST response is an empty table

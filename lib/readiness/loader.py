@@ -615,6 +615,9 @@ def _text_dates(s: pd.Series, order: str) -> tuple[pd.Series, pd.Series]:
     if iso.any():
         parsed = pd.to_datetime(t[iso], format="ISO8601", errors="coerce", utc=True)
         read[iso] = parsed.dt.tz_convert(None).astype("datetime64[ms]").to_numpy()
+        clock = iso & np.isnat(read)  # yyyy-MM-dd with a 12-hour clock ("2025-03-14 02:41 PM"), as grids write it
+        if clock.any():
+            read[clock] = _slash_dates(t[clock], "YMD")
     written = t.notna().to_numpy(dtype=bool)
     if (written & ~iso).any():
         read[written & ~iso] = _slash_dates(t[written & ~iso], order)
@@ -834,6 +837,8 @@ def load_entity(path: Path, entity: str, ctx: _Ctx | None = None,
         if path.suffix.lower() in (".json", ".jsonl"):
             raw, rows, malformed, fmt, notes = _read_json(path)
             ctx.problems.extend(notes)
+            if raw.empty and not len(raw.columns):  # an empty response ({"items": []}) is an empty table
+                raw = pd.DataFrame({c: pd.Series(dtype="object") for c in ENTITIES[entity].required})
             present = frozenset(_canonical(entity, str(c)) for c in raw.columns)
             raw = raw[[c for c in raw.columns
                        if _audited(entity, _canonical(entity, str(c)), lean, ctx.history, present)]]
