@@ -160,8 +160,13 @@ def test_truncated_json_is_a_problem_and_other_files_still_load(tmp_path):
     write(tmp_path, "Contracts.json", '{"items": [{"id": 1, "companyID": 1, "contractType": 1, "st')
     write(tmp_path, "Companies.json", {"items": COMPANIES})
     export = load_export(tmp_path)
-    assert not export.has("Contracts") and export.has("Companies")
-    assert any("Contracts.json" in p and "truncated" in p for p in export.problems)
+    assert export.has("Companies") and export.tables["Contracts"].empty  # read record by record: the one is cut
+    led = export.ledger.set_index("entity").loc["Contracts"]
+    assert (led["read"], led["rejected"]) == (1, 1)
+    assert any("Contracts.json" in p and "cut short" in p for p in export.problems)
+    write(tmp_path, "Contracts.json", '{"items": oops')  # nothing to salvage: the file is a problem
+    export = load_export(tmp_path)
+    assert not export.has("Contracts") and any("Contracts.json" in p and "truncated" in p for p in export.problems)
 
 
 def test_binary_file_named_csv(tmp_path):

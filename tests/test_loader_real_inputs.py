@@ -295,3 +295,34 @@ def test_grid_terms_and_a_twelve_hour_clock_on_iso_dates(tmp_path):
     assert ex.tables["Companies"].loc[0, "companyType"] == 1
     assert ex.tables["Tickets"].loc[0, "completedDate"] == pd.Timestamp("2025-03-14 14:41")
     assert ex.has("Contracts") and ex.tables["Contracts"].empty  # an empty REST response is an empty table
+
+
+def test_a_json_file_cut_short_or_with_one_broken_record_keeps_the_others(tmp_path):
+    records = [{"id": i, "companyName": f"Client {i} {{[\"]}}"} for i in range(1, 6)]
+    text = json.dumps(_page(records))
+    (tmp_path / "Companies.json").write_text(text[: text.index('"id": 4')])  # cut inside the fourth record
+    ex = load_export(tmp_path)
+    _balanced(ex)
+    assert list(ex.tables["Companies"]["id"]) == [1, 2, 3]
+    assert ex.rejects.iloc[0]["row"] == 4 and "cut short" in ex.rejects.iloc[0]["reason"]
+    deep = '{"id": 9, "companyName": "Deep", "v": ' + "[" * 5000 + "]" * 5000 + "}"
+    body = ",".join([json.dumps(records[0]), deep, json.dumps(records[1])])
+    (tmp_path / "Companies.json").write_text('{"items": [' + body + '], "pageDetails": {}}')
+    ex = load_export(tmp_path)
+    assert list(ex.tables["Companies"]["id"]) == [1, 2] and ex.rejects.iloc[0]["row"] == 2
+
+
+def test_a_utf8_file_with_one_damaged_byte_costs_only_that_record(tmp_path):
+    raw = "id,companyName\n1,Müller GmbH\n2,Bad NAME\n3,Zoë Ltd\n".encode("utf-8").replace(b"NAME", b"N\xffME")
+    (tmp_path / "Companies.csv").write_bytes(raw)
+    ex = load_export(tmp_path)
+    _balanced(ex)
+    assert list(ex.tables["Companies"]["companyName"]) == ["Müller GmbH", "Zoë Ltd"]  # not read as Windows-1252
+    r = ex.rejects.iloc[0]
+    assert (r["row"], r["column"]) == (3, "companyName") and "not UTF-8" in r["reason"]
+
+
+def test_raw_control_characters_inside_json_strings_are_text(tmp_path):
+    (tmp_path / "Companies.json").write_text('[{"id": 1, "companyName": "Tab\there"}, {"id": 2, "companyName": "x\x01"}]')
+    ex = load_export(tmp_path)
+    assert ex.rejects.empty and list(ex.tables["Companies"]["companyName"]) == ["Tab\there", "x\x01"]

@@ -12,6 +12,7 @@ row 1 and the first record row 2; in JSON the first record is row 1. A bad file 
 from __future__ import annotations
 
 import difflib
+import io
 import json
 import re
 import time
@@ -179,11 +180,17 @@ def _read_csv(path: Path, entity: str, lean: bool = False, history: bool = True,
             types[h] = pa.string()  # keep leading zeros and exact text
     skipping = len(keep) < len(header) and len(set(header)) == len(header)  # a repeated header is read whole
 
+    source, pa_encoding = path, "utf8" if encoding in ("utf-8", "utf-8-sig") else encoding
+    if encoding == textfiles.DAMAGED_UTF8:  # damaged bytes become U+FFFD, and load_entity rejects their rows
+        source, pa_encoding = io.BytesIO(textfiles.read_text(path, encoding).encode("utf-8")), "utf8"
+
     def attempt(multiline: bool, threads: bool = True):
         bad.clear()
+        if isinstance(source, io.BytesIO):
+            source.seek(0)
         return pa_csv.read_csv(
-            path,
-            read_options=pa_csv.ReadOptions(encoding="utf8" if encoding in ("utf-8", "utf-8-sig") else encoding,
+            source,
+            read_options=pa_csv.ReadOptions(encoding=pa_encoding,
                                             block_size=CSV_BLOCK_BYTES, use_threads=threads),
             parse_options=pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values=multiline,
                                               invalid_row_handler=on_invalid),
@@ -317,10 +324,22 @@ def _read_json(path: Path) -> tuple[pd.DataFrame, np.ndarray, list[dict], FileFo
         try:
             data = textfiles.parse_json(text)
         except FileProblem as exc:
-            raise FileProblem(f"{path.name}: {exc}; the file may be truncated or not an Autotask export") from exc
-        records = _records_from_json(data, path.name)
-        rows = list(range(1, len(records) + 1))
-        if _cut_short(data):
+            found, count, cut = textfiles.salvage_records(text)
+            if not count:
+                raise FileProblem(f"{path.name}: {exc}; the file may be truncated or not an Autotask export") from exc
+            notes.append(f"{path.name}: not valid JSON as a whole ({exc}); read record by record"
+                         + (", and the file ends inside a record: it was cut short" if cut else ""))
+            data = None
+            for n, rec in found:
+                if isinstance(rec, FileProblem):
+                    bad.append({"row": n, "value": "", "reason": str(rec)})
+                else:
+                    records.append(rec)
+                    rows.append(n)
+        if data is not None:
+            records = _records_from_json(data, path.name)
+            rows = list(range(1, len(records) + 1))
+        if data is not None and _cut_short(data):
             notes.append(f"{path.name}: the last page says more records follow (pageDetails.nextPageUrl); "
                          "the pull stopped early, so this table is incomplete")
     keep = np.ones(len(records), dtype=bool)
@@ -858,8 +877,11 @@ def load_entity(path: Path, entity: str, ctx: _Ctx | None = None,
         ctx.problems.append(f"{name}: exactly {GRID_EXPORT_LIMIT:,} rows, so this list may be cut at Autotask's "
                             f"{GRID_EXPORT_LIMIT:,}-row grid export limit; pull it through the API "
                             "(readiness pull) to be sure every record is here")
-    rej = [pd.DataFrame([{"entity": entity, "file": name, "row": b["row"], "column": "-", "value": b["value"],
-                          "reason": b["reason"]} for b in malformed], columns=REJECT_COLUMNS)] if malformed else []
+    if fmt.encoding == textfiles.DAMAGED_UTF8:
+        raw, rows, malformed = _drop_damaged(raw, rows, malformed)
+    rej = [pd.DataFrame([{"entity": entity, "file": name, "row": b["row"], "column": b.get("column", "-"),
+                          "value": b["value"], "reason": b["reason"]} for b in malformed],
+                        columns=REJECT_COLUMNS)] if malformed else []
     ledger["read"] = len(raw) + len(malformed)
     raw.columns = [str(c) for c in raw.columns]
     raw = raw.rename(columns=_map_headers(entity, list(raw.columns), raw))
@@ -905,6 +927,27 @@ def load_entity(path: Path, entity: str, ctx: _Ctx | None = None,
     typed = typed.reset_index(drop=True)
     ledger["loaded"], ledger["rejected"] = len(typed), len(rejects)
     return typed, ledger, rejects
+
+
+def _drop_damaged(raw: pd.DataFrame, rows: np.ndarray, malformed: list[dict]):
+    """Rows of a UTF-8 file with damaged bytes that hold one (decoded as U+FFFD) become rejects naming the column."""
+    hit = pd.Series(False, index=raw.index)
+    first = pd.Series(pd.NA, index=raw.index, dtype="object")
+    for c in raw.columns:
+        s = raw[c]
+        if not (pd.api.types.is_string_dtype(s) or s.dtype == object):
+            continue
+        m = s.astype("string").str.contains("\ufffd", regex=False, na=False)
+        first[m & ~hit] = c
+        hit |= m
+    if not hit.any():
+        return raw, rows, malformed
+    keep = ~hit.to_numpy(dtype=bool)
+    for i in np.flatnonzero(~keep):
+        c = first.iloc[i]
+        malformed.append({"row": int(rows[i]), "column": str(c), "value": str(raw.iloc[i][c])[:80],
+                          "reason": "holds bytes that are not UTF-8 (shown as \ufffd); the rest of the file is UTF-8"})
+    return raw[keep].reset_index(drop=True), rows[keep], malformed
 
 
 def _cell_values(raw: pd.DataFrame, cols: pd.Series) -> list[str]:

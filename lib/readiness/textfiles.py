@@ -3,7 +3,8 @@
 - Encoding is decided before any parsing, so no typed column ever holds undecoded bytes: a byte-order mark
   (UTF-8, UTF-16 LE/BE: Excel's "Unicode text") wins; else the whole file is checked as strict UTF-8 (ASCII
   stretches are skipped at memory speed); a file that is not UTF-8 is Windows-1252, which Autotask's grids write on
-  Western Windows, or Latin-1 when it holds one of the five bytes Windows-1252 leaves undefined. Decoding uses
+  Western Windows, or Latin-1 when it holds one of the five bytes Windows-1252 leaves undefined; a UTF-8 file with
+  a few damaged bytes stays UTF-8, and only the records holding a damaged byte are rejected. Decoding uses
   Python's codecs. A statistical detector (charset-normalizer, chardet) is not used: it guesses from letter
   frequencies and can call a short Windows-1252 file Cyrillic or Turkish, while these rules are exact for what
   Autotask and Excel write.
@@ -11,8 +12,9 @@
   Python's csv.Sniffer and checked against the header and rows.
 - JSON: integers outside an Autotask id's range (64-bit) are kept as text for the typing step to reject;
   NaN/Infinity literals stay text; nesting deeper than MAX_JSON_DEPTH is refused with a clear error; a key given
-  twice in one object is reported; JSON Lines are split on line feeds only (U+2028, U+0085, \\x1c inside a string
-  are text, not line ends).
+  twice in one object is reported; control characters inside strings are text; a file that is not valid JSON as a
+  whole (cut short, one record broken or nested too deep) is read record by record, so a broken record costs only
+  itself; JSON Lines are split on line feeds only (U+2028, U+0085, \\x1c inside a string are text, not line ends).
 - YAML (client.yaml): at most MAX_YAML_BYTES, and aliases are refused, so no "billion laughs" expansion.
 """
 
@@ -23,6 +25,7 @@ import csv
 import io
 import json
 import mmap
+import re
 from pathlib import Path
 
 import numpy as np
@@ -32,7 +35,8 @@ CHUNK_BYTES = 1 << 24
 MAX_JSON_DEPTH = 64  # an Autotask record nests at most three levels (record -> userDefinedFields -> {name, value})
 MAX_YAML_BYTES = 1 << 20
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
-ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 with BOM", "utf-16": "UTF-16 (BOM)",
+DAMAGED_UTF8 = "utf-8 (damaged)"  # UTF-8 with a few bytes that are not: records holding them are rejected
+ENCODING_NAMES = {DAMAGED_UTF8: "UTF-8 with damaged bytes", "utf-8": "UTF-8", "utf-8-sig": "UTF-8 with BOM", "utf-16": "UTF-16 (BOM)",
                   "utf-16-le": "UTF-16 LE", "utf-16-be": "UTF-16 BE", "cp1252": "Windows-1252",
                   "latin-1": "Latin-1"}
 DUPLICATE_KEYS = "\x00duplicate keys"  # marker key a JSON object with a repeated key carries to the loader
@@ -65,6 +69,8 @@ def detect_encoding(path: Path) -> str:
         raise FileProblem(f"{path.name}: the file is empty")
     if _is_utf8(path):
         return encoding
+    if _mostly_utf8(path):
+        return DAMAGED_UTF8
     with open(path, "rb") as fh:
         while chunk := fh.read(CHUNK_BYTES):
             if any(b in chunk for b in _CP1252_UNDEFINED):
@@ -106,17 +112,38 @@ def _is_utf8(path: Path) -> bool:
     return True
 
 
+def _mostly_utf8(path: Path) -> bool:
+    """True when a file that is not valid UTF-8 still is UTF-8 with a few damaged bytes: it holds at least as many
+    valid multi-byte characters (é written as C3 A9) as invalid bytes. A Windows-1252 file holds almost none."""
+    valid = invalid = 0
+    decoder = codecs.getincrementaldecoder("utf-8")("replace")
+    with open(path, "rb") as fh:
+        while chunk := fh.read(CHUNK_BYTES):
+            text = decoder.decode(chunk)
+            if not text.isascii():
+                bad = text.count("\ufffd")
+                invalid += bad
+                valid += sum(1 for ch in text if ord(ch) > 127) - bad
+    return valid > 0 and invalid <= valid
+
+
 def head_text(path: Path, encoding: str, nbytes: int = 1 << 16) -> str:
     """The first `nbytes` of the file decoded (a character cut at the end is dropped, a BOM removed)."""
     with open(path, "rb") as fh:
         raw = fh.read(nbytes)
-    text = codecs.getincrementaldecoder(encoding)("replace").decode(raw, final=False)
+    text = codecs.getincrementaldecoder(codec(encoding))("replace").decode(raw, final=False)
     return text.lstrip("\ufeff")
 
 
 def read_text(path: Path, encoding: str) -> str:
-    """The whole file decoded with `encoding` (a leading BOM removed)."""
-    return path.read_bytes().decode(encoding).lstrip("\ufeff")
+    """The whole file decoded with `encoding` (a leading BOM removed); a damaged byte of a DAMAGED_UTF8 file
+    becomes U+FFFD, for the loader to reject the record that holds it."""
+    return path.read_bytes().decode(codec(encoding), "replace" if encoding == DAMAGED_UTF8 else "strict").lstrip("\ufeff")
+
+
+def codec(encoding: str) -> str:
+    """The Python codec for an encoding detect_encoding gives."""
+    return "utf-8" if encoding == DAMAGED_UTF8 else encoding
 
 
 def sniff_delimiter(text: str) -> str:
@@ -186,13 +213,63 @@ def _int_or_text(text: str):
 def parse_json(text: str):
     """`text` parsed as JSON with the safeguards above. Raises FileProblem for invalid or too deeply nested JSON."""
     try:
-        data = json.loads(text, object_pairs_hook=_object, parse_int=_int_or_text, parse_constant=str)
+        data = json.loads(text, object_pairs_hook=_object, parse_int=_int_or_text, parse_constant=str, strict=False)
     except RecursionError as exc:
         raise FileProblem(f"JSON nested too deeply to read (over {MAX_JSON_DEPTH} levels); "
                           "not an Autotask REST response") from exc
     except json.JSONDecodeError as exc:
         raise FileProblem(f"not valid JSON at line {exc.lineno} column {exc.colno} ({exc.msg})") from exc
     return data
+
+
+_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.S)  # a JSON string, or a bracket (everything else skipped)
+
+
+def salvage_records(text: str) -> tuple[list[tuple[int, object]], int, bool]:
+    """Records of a JSON text that is not valid as a whole (cut short, or one record broken or nested too deep),
+    found one by one: ([(record number, parsed record or a FileProblem)], records found, whether the text ended
+    inside a record).
+
+    Records are the objects of the top-level list or of an `items` list (a REST page, alone or in a list);
+    each is parsed on its own, so a broken one costs only itself. Brackets inside strings are skipped."""
+    out: list[tuple[int, object]] = []
+    stack: list[list] = []  # [kind, is_records_array, record start or -1, is_page]
+    last_string = None
+    n = 0
+    for m in _TOKEN.finditer(text):
+        tok = m.group()
+        if tok[0] == '"':
+            last_string = tok
+            continue
+        if tok in "[{":
+            parent = stack[-1] if stack else None
+            if tok == "[":
+                records = parent is None or (parent[0] == "{" and last_string == '"items"')
+                if records and parent is not None and parent[2] >= 0:
+                    parent[3] = True  # an object holding an items list is a page, not a record
+                stack.append(["[", records, -1, False])
+            else:
+                start = m.start() if parent is not None and parent[0] == "[" and parent[1] else -1
+                stack.append(["{", False, start, False])
+        else:
+            if not stack or (tok == "]") != (stack[-1][0] == "["):
+                break  # brackets that do not match: the text is damaged from here on
+            kind, _, start, page = stack.pop()
+            if start >= 0 and not page:
+                n += 1
+                try:
+                    out.append((n, json.loads(text[start:m.end()], object_pairs_hook=_object,
+                                              parse_int=_int_or_text, parse_constant=str, strict=False)))
+                except RecursionError:
+                    out.append((n, FileProblem(f"nested more than {MAX_JSON_DEPTH} levels deep")))
+                except json.JSONDecodeError as exc:
+                    out.append((n, FileProblem(f"not valid JSON ({exc.msg})")))
+        last_string = None
+    cut = any(entry[2] >= 0 and not entry[3] for entry in stack)
+    if cut:
+        n += 1
+        out.append((n, FileProblem("the file ends inside this record (cut short)")))
+    return out, n, cut
 
 
 def depth(value, limit: int = MAX_JSON_DEPTH) -> int:
