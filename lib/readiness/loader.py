@@ -6,7 +6,8 @@ exporting user's date format, money with symbols, UTF-8 with or without BOM, Win
 
 Nothing read is lost: every row is either loaded or rejected with a reason naming file, row and column, so
 ``read == loaded + rejected`` for every entity. Row numbers count like a spreadsheet: in a CSV the header is
-row 1 and the first record row 2; in JSON the first record is row 1. A bad file never stops the others.
+row 1 and the first record row 2; in JSON, JSON Lines included, the first record is row 1. A bad file never stops
+the others.
 """
 
 from __future__ import annotations
@@ -171,6 +172,7 @@ def _read_csv(path: Path, entity: str, lean: bool = False, history: bool = True,
         return "skip"
 
     present = frozenset(_canonical(entity, h) for h in header)
+    ent = ENTITIES.get(entity)
     types, keep = {}, []
     for h in header:
         name = _canonical(entity, h)
@@ -178,10 +180,12 @@ def _read_csv(path: Path, entity: str, lean: bool = False, history: bool = True,
             keep.append(h)
         if ents.field_kind(entity, name, tenant) in (TEXT, None):
             types[h] = pa.string()  # keep leading zeros and exact text
+        elif shape == "grid-csv" and ent is not None and name in ent.name_refs:
+            types[h] = pa.string()  # a grid's "Organization" holds names, and a name such as "1e5" is no number
     skipping = len(keep) < len(header) and len(set(header)) == len(header)  # a repeated header is read whole
 
     source, pa_encoding = path, "utf8" if encoding in ("utf-8", "utf-8-sig") else encoding
-    if encoding == textfiles.DAMAGED_UTF8:  # damaged bytes become U+FFFD, and load_entity rejects their rows
+    if encoding in textfiles.REPLACING:  # damaged bytes become U+FFFD, and load_entity rejects their rows
         source, pa_encoding = io.BytesIO(textfiles.read_text(path, encoding).encode("utf-8")), "utf8"
 
     def attempt(multiline: bool, threads: bool = True):
@@ -311,15 +315,18 @@ def _read_json(path: Path) -> tuple[pd.DataFrame, np.ndarray, list[dict], FileFo
     notes: list[str] = []
     lines = path.suffix.lower() == ".jsonl"
     if lines:
+        # Rows count records, as in any JSON (a page on one line holds several); a line that cannot be parsed
+        # counts as one record, and its reason names the line.
         for n, line in textfiles.json_lines(text):
             try:
                 obj = textfiles.parse_json(line)
             except FileProblem as exc:
-                bad.append({"row": n, "value": line[:80], "reason": str(exc)})
+                bad.append({"row": len(rows) + len(bad) + 1, "value": line[:80], "reason": f"line {n}: {exc}"})
                 continue
             found = _records_from_json(obj, path.name) if _is_page(obj) else [obj]
+            start = len(rows) + len(bad) + 1
             records.extend(found)
-            rows.extend([n] * len(found))  # a page on one line: its records share the line's number
+            rows.extend(range(start, start + len(found)))
     else:
         try:
             data = textfiles.parse_json(text)
@@ -877,7 +884,7 @@ def load_entity(path: Path, entity: str, ctx: _Ctx | None = None,
         ctx.problems.append(f"{name}: exactly {GRID_EXPORT_LIMIT:,} rows, so this list may be cut at Autotask's "
                             f"{GRID_EXPORT_LIMIT:,}-row grid export limit; pull it through the API "
                             "(readiness pull) to be sure every record is here")
-    if fmt.encoding == textfiles.DAMAGED_UTF8:
+    if fmt.encoding in textfiles.REPLACING:
         raw, rows, malformed = _drop_damaged(raw, rows, malformed)
     rej = [pd.DataFrame([{"entity": entity, "file": name, "row": b["row"], "column": b.get("column", "-"),
                           "value": b["value"], "reason": b["reason"]} for b in malformed],
@@ -930,7 +937,8 @@ def load_entity(path: Path, entity: str, ctx: _Ctx | None = None,
 
 
 def _drop_damaged(raw: pd.DataFrame, rows: np.ndarray, malformed: list[dict]):
-    """Rows of a UTF-8 file with damaged bytes that hold one (decoded as U+FFFD) become rejects naming the column."""
+    """Rows of a file with damaged bytes (a UTF-8 file with a few stray bytes, a UTF-16 file cut mid-character) that
+    hold one, decoded as U+FFFD, become rejects naming the column."""
     hit = pd.Series(False, index=raw.index)
     first = pd.Series(pd.NA, index=raw.index, dtype="object")
     for c in raw.columns:
@@ -946,7 +954,7 @@ def _drop_damaged(raw: pd.DataFrame, rows: np.ndarray, malformed: list[dict]):
     for i in np.flatnonzero(~keep):
         c = first.iloc[i]
         malformed.append({"row": int(rows[i]), "column": str(c), "value": str(raw.iloc[i][c])[:80],
-                          "reason": "holds bytes that are not UTF-8 (shown as \ufffd); the rest of the file is UTF-8"})
+                          "reason": "holds bytes that cannot be decoded (shown as \ufffd); the rest of the file reads"})
     return raw[keep].reset_index(drop=True), rows[keep], malformed
 
 

@@ -12,7 +12,7 @@
   Python's csv.Sniffer and checked against the header and rows.
 - JSON: integers outside an Autotask id's range (64-bit) are kept as text for the typing step to reject;
   NaN/Infinity literals stay text; nesting deeper than MAX_JSON_DEPTH is refused with a clear error; a key given
-  twice in one object is reported; control characters inside strings are text; a file that is not valid JSON as a
+  twice in one object with different values is reported; control characters inside strings are text; a file that is not valid JSON as a
   whole (cut short, one record broken or nested too deep) is read record by record, so a broken record costs only
   itself; JSON Lines are split on line feeds only (U+2028, U+0085, \\x1c inside a string are text, not line ends).
 - YAML (client.yaml): at most MAX_YAML_BYTES, and aliases are refused, so no "billion laughs" expansion.
@@ -36,11 +36,16 @@ MAX_JSON_DEPTH = 64  # an Autotask record nests at most three levels (record -> 
 MAX_YAML_BYTES = 1 << 20
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
 DAMAGED_UTF8 = "utf-8 (damaged)"  # UTF-8 with a few bytes that are not: records holding them are rejected
+# Decoded in Python with U+FFFD for what cannot be decoded, so one damaged record costs only itself: UTF-8 with a
+# few stray bytes, and UTF-16 (Excel's "Unicode text"), where a file cut mid-character must keep its earlier rows.
+REPLACING = (DAMAGED_UTF8, "utf-16", "utf-16-le", "utf-16-be")
 ENCODING_NAMES = {DAMAGED_UTF8: "UTF-8 with damaged bytes", "utf-8": "UTF-8", "utf-8-sig": "UTF-8 with BOM", "utf-16": "UTF-16 (BOM)",
                   "utf-16-le": "UTF-16 LE", "utf-16-be": "UTF-16 BE", "cp1252": "Windows-1252",
                   "latin-1": "Latin-1"}
 DUPLICATE_KEYS = "\x00duplicate keys"  # marker key a JSON object with a repeated key carries to the loader
 _CP1252_UNDEFINED = b"\x81\x8d\x8f\x90\x9d"
+# zip (xlsx, docx), old Excel/OLE, PDF, gzip, 7z: what a binary file "exported as CSV" usually is
+_BINARY_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"%PDF", b"\x1f\x8b", b"7z\xbc\xaf")
 
 
 class FileProblem(Exception):
@@ -63,7 +68,8 @@ def detect_encoding(path: Path) -> str:
         return _utf16_without_bom(head)
     else:
         encoding = "utf-8"
-    if b"\x00" in head:
+    if head.startswith(_BINARY_SIGNATURES) or head.count(0) > len(head) // 10:
+        # a workbook, archive or PDF saved under a .csv/.json name; one stray NUL in a text file is not that
         raise FileProblem(f"{path.name}: not a text file (binary content); export it again as CSV or JSON")
     if not head.strip(codecs.BOM_UTF8 + b" \r\n\t"):
         raise FileProblem(f"{path.name}: the file is empty")
@@ -136,9 +142,10 @@ def head_text(path: Path, encoding: str, nbytes: int = 1 << 16) -> str:
 
 
 def read_text(path: Path, encoding: str) -> str:
-    """The whole file decoded with `encoding` (a leading BOM removed); a damaged byte of a DAMAGED_UTF8 file
+    """The whole file decoded with `encoding` (a leading BOM removed); with an encoding in REPLACING a damaged byte
     becomes U+FFFD, for the loader to reject the record that holds it."""
-    return path.read_bytes().decode(codec(encoding), "replace" if encoding == DAMAGED_UTF8 else "strict").lstrip("\ufeff")
+    errors = "replace" if encoding in REPLACING else "strict"
+    return path.read_bytes().decode(codec(encoding), errors).lstrip("\ufeff")
 
 
 def codec(encoding: str) -> str:
@@ -192,15 +199,18 @@ def csv_header(text: str, delimiter: str) -> list[str]:
 # --------------------------------------------------------------------------------------------- JSON
 
 def _object(pairs: list[tuple[str, object]]) -> dict:
-    """A JSON object as a dict, marking keys given twice (the last value wins, as in JSON parsers)."""
+    """A JSON object as a dict, marking keys given twice with different values (which one is meant cannot be
+    known; the same value twice loses nothing)."""
     out = dict(pairs)
     if len(out) != len(pairs):
-        seen, twice = set(), []
-        for k, _ in pairs:
-            if k in seen and k not in twice:
+        first: dict = {}
+        twice = []
+        for k, v in pairs:
+            if k in first and first[k] != v and k not in twice:
                 twice.append(k)
-            seen.add(k)
-        out[DUPLICATE_KEYS] = twice
+            first.setdefault(k, v)
+        if twice:
+            out[DUPLICATE_KEYS] = twice
     return out
 
 
