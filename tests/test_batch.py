@@ -483,7 +483,8 @@ def test_a_suppressions_file_that_is_not_utf8_is_named_in_the_ledger(tmp_path):
     supp.write_bytes("version: 1\nmutes:\n  - rule: x\n    reason: 'caf\u00e9'\n".encode("cp1252"))
     row = worker.run_client({**job, "suppress": str(supp)})  # fails while loading, before any kernel starts
     assert row["status"] == "failed" and row["stage"] == "input"
-    assert row["error"].startswith(f"UnicodeDecodeError: reading {supp}: 'utf-8' codec can't decode"), row["error"]
+    assert row["error"].startswith(f"SuppressionError: {supp}: not valid YAML ('utf-8' codec can't decode"), \
+        row["error"]
 
 
 def test_an_error_raised_while_reading_an_export_file_names_it(tmp_path, monkeypatch):

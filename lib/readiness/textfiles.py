@@ -3,8 +3,8 @@
 - Encoding is decided before any parsing, so no typed column ever holds undecoded bytes: a byte-order mark
   (UTF-8, UTF-16 LE/BE: Excel's "Unicode text") wins; else the whole file is checked as strict UTF-8 (ASCII
   stretches are skipped at memory speed); a file that is not UTF-8 is Windows-1252, which Autotask's grids write on
-  Western Windows, or Latin-1 when it holds one of the five bytes Windows-1252 leaves undefined; a UTF-8 file with
-  a few damaged bytes stays UTF-8, and only the records holding a damaged byte are rejected. Decoding uses
+  Western Windows (a record holding one of the five bytes Windows-1252 leaves undefined is rejected); a UTF-8 file
+  with a few damaged bytes stays UTF-8, and only the records holding a damaged byte are rejected. Decoding uses
   Python's codecs. A statistical detector (charset-normalizer, chardet) is not used: it guesses from letter
   frequencies and can call a short Windows-1252 file Cyrillic or Turkish, while these rules are exact for what
   Autotask and Excel write.
@@ -37,13 +37,12 @@ MAX_YAML_BYTES = 1 << 20
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
 DAMAGED_UTF8 = "utf-8 (damaged)"  # UTF-8 with a few bytes that are not: records holding them are rejected
 # Decoded in Python with U+FFFD for what cannot be decoded, so one damaged record costs only itself: UTF-8 with a
-# few stray bytes, and UTF-16 (Excel's "Unicode text"), where a file cut mid-character must keep its earlier rows.
-REPLACING = (DAMAGED_UTF8, "utf-16", "utf-16-le", "utf-16-be")
+# few stray bytes, Windows-1252 with a byte it leaves undefined, and UTF-16 (Excel's "Unicode text"), where a file
+# cut mid-character must keep its earlier rows.
+REPLACING = (DAMAGED_UTF8, "cp1252", "utf-16", "utf-16-le", "utf-16-be")
 ENCODING_NAMES = {DAMAGED_UTF8: "UTF-8 with damaged bytes", "utf-8": "UTF-8", "utf-8-sig": "UTF-8 with BOM", "utf-16": "UTF-16 (BOM)",
-                  "utf-16-le": "UTF-16 LE", "utf-16-be": "UTF-16 BE", "cp1252": "Windows-1252",
-                  "latin-1": "Latin-1"}
+                  "utf-16-le": "UTF-16 LE", "utf-16-be": "UTF-16 BE", "cp1252": "Windows-1252"}
 DUPLICATE_KEYS = "\x00duplicate keys"  # marker key a JSON object with a repeated key carries to the loader
-_CP1252_UNDEFINED = b"\x81\x8d\x8f\x90\x9d"
 # zip (xlsx, docx), old Excel/OLE, PDF, gzip, 7z: what a binary file "exported as CSV" usually is
 _BINARY_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"%PDF", b"\x1f\x8b", b"7z\xbc\xaf")
 
@@ -77,10 +76,6 @@ def detect_encoding(path: Path) -> str:
         return encoding
     if _mostly_utf8(path):
         return DAMAGED_UTF8
-    with open(path, "rb") as fh:
-        while chunk := fh.read(CHUNK_BYTES):
-            if any(b in chunk for b in _CP1252_UNDEFINED):
-                return "latin-1"
     return "cp1252"
 
 
