@@ -326,3 +326,11 @@ def test_raw_control_characters_inside_json_strings_are_text(tmp_path):
     (tmp_path / "Companies.json").write_text('[{"id": 1, "companyName": "Tab\there"}, {"id": 2, "companyName": "x\x01"}]')
     ex = load_export(tmp_path)
     assert ex.rejects.empty and list(ex.tables["Companies"]["companyName"]) == ["Tab\there", "x\x01"]
+
+
+def test_excels_sep_hint_line_sets_the_delimiter(tmp_path):
+    (tmp_path / "Companies.csv").write_text("sep=;\nid;companyName\n1;Acme, Inc.\n2;Beta;extra\n3;Gamma\n")
+    ex = load_export(tmp_path)
+    _balanced(ex)
+    assert list(ex.tables["Companies"]["companyName"]) == ["Acme, Inc.", "Gamma"]
+    assert list(ex.rejects["row"]) == [4]  # the hint is line 1, the header line 2

@@ -158,7 +158,10 @@ def _read_csv(path: Path, entity: str, lean: bool = False, history: bool = True,
     bad: list[dict] = []
     encoding = textfiles.detect_encoding(path)
     head = textfiles.head_text(path, encoding)
-    delimiter = textfiles.sniff_delimiter(head)
+    hint = re.match(r"sep=(.)\r?\n", head)  # Excel's first-line delimiter hint ("sep=;"): a line, not the header
+    if hint:
+        head = head[hint.end():]
+    delimiter = hint.group(1) if hint else textfiles.sniff_delimiter(head)
     header = [h for h in textfiles.csv_header(head, delimiter)]
     if not header or not any(h.strip() for h in header):
         raise FileProblem(f"{path.name}: no header row")
@@ -185,8 +188,9 @@ def _read_csv(path: Path, entity: str, lean: bool = False, history: bool = True,
     skipping = len(keep) < len(header) and len(set(header)) == len(header)  # a repeated header is read whole
 
     source, pa_encoding = path, "utf8" if encoding in ("utf-8", "utf-8-sig") else encoding
-    if encoding in textfiles.REPLACING:  # damaged bytes become U+FFFD, and load_entity rejects their rows
-        source, pa_encoding = io.BytesIO(textfiles.read_text(path, encoding).encode("utf-8")), "utf8"
+    if encoding in textfiles.REPLACING or hint:  # damaged bytes become U+FFFD, and load_entity rejects their rows
+        text = textfiles.read_text(path, encoding)
+        source, pa_encoding = io.BytesIO(text[len(hint.group(0)) if hint else 0:].encode("utf-8")), "utf8"
 
     def attempt(multiline: bool, threads: bool = True):
         bad.clear()
@@ -227,6 +231,10 @@ def _read_csv(path: Path, entity: str, lean: bool = False, history: bool = True,
     rows = np.arange(2, 2 + len(df) + len(bad))
     if skipped:
         rows = rows[~np.isin(rows, skipped)]
+    if hint:  # the hint line stands above the header: every row is one further down
+        rows = rows + 1
+        for b in bad:
+            b["row"] = b["row"] + 1 if b["row"] is not None else None
     return df, rows[: len(df)], bad, fmt
 
 
