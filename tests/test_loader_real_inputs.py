@@ -44,9 +44,7 @@ def test_the_generated_field_table_is_what_the_generator_makes_of_the_reference(
     from pathlib import Path
 
     root = Path(__file__).resolve().parent.parent
-    reference = root.parent / "shared" / "reference" / "autotask-rest-fields.json"
-    if not reference.exists():
-        pytest.skip("shared/reference is not beside this checkout")
+    reference = root / "tools" / "autotask-rest-fields.json"
     spec = importlib.util.spec_from_file_location("gen", root / "tools" / "gen_autotask_fields.py")
     gen = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(gen)
@@ -90,10 +88,8 @@ def test_the_tenants_own_fields_file_overrides_the_model(tmp_path):
 def test_the_shipped_resources_fields_fixture_types_date_format_as_text(tmp_path):
     from pathlib import Path
 
-    fixture = Path(__file__).resolve().parent.parent.parent / "shared" / "autotask-fixtures" / \
-        "Resources_entityInformation_fields.json"
-    if not fixture.exists():
-        pytest.skip("shared/autotask-fixtures is not beside this checkout")
+    # a live tenant's GET /V1.0/Resources/entityInformation/fields, unchanged (see tests/real_rest_export.py)
+    fixture = Path(__file__).resolve().parent / "data" / "real_rest" / "fields" / "Resources.json"
     (tmp_path / "fields").mkdir()
     (tmp_path / "fields" / "Resources.json").write_bytes(fixture.read_bytes())
     (tmp_path / "Resources.csv").write_text("id,dateFormat,userType,locationID\n1,dd/MM/yyyy,1,1\n")

@@ -1,9 +1,10 @@
 """Regenerate lib/readiness/data/autotask_fields.json, the loader's field types, from Autotask's REST model.
 
-Input: ``autotask-rest-fields.json`` (entity -> {field: C# type}), extracted from the ``*Model.cs`` files of
-panoramicdata/AutoTask.Psa.Api, a client library generated from Autotask's REST swagger. Usage:
+Input: ``tools/autotask-rest-fields.json`` (entity -> {field: C# type}), extracted from the ``*Model.cs`` files of
+panoramicdata/AutoTask.Psa.Api @ 9537e5e (MIT), a client library generated from Autotask's REST swagger and kept
+current. Usage:
 
-    python tools/gen_autotask_fields.py [path/to/autotask-rest-fields.json]
+    python tools/gen_autotask_fields.py [path/to/a/newer/autotask-rest-fields.json]
 
 Each C# type becomes one of the loader's kinds (readiness.entities):
 
@@ -27,7 +28,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCE = ROOT.parent / "shared" / "reference" / "autotask-rest-fields.json"
+SOURCE = ROOT / "tools" / "autotask-rest-fields.json"
 TARGET = ROOT / "lib" / "readiness" / "data" / "autotask_fields.json"
 PROVENANCE = ("Autotask REST model, from panoramicdata/AutoTask.Psa.Api AutoTask.Psa.Api/Data/*Model.cs @ 9537e5e "
               "(2026-04-29, MIT), generated from Autotask's REST swagger; regenerate with tools/gen_autotask_fields.py")
