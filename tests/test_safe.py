@@ -163,3 +163,11 @@ def test_any_text_round_trips_through_write_csv(tmp_path_factory, values, large)
     df = pd.DataFrame({"text": pd.array(tiled, dtype="string"), "obj": pd.Series(tiled, dtype=object)})
     path = write_csv(df, tmp_path_factory.mktemp("prop") / "out.csv")
     check_round_trip(df, path, ["text", "obj"])
+
+
+def test_a_lone_dash_placeholder_is_left_as_written():
+    """rejects.csv writes "-" for a whole-row problem: no formula can follow it, so it stays readable."""
+    from readiness.safe import csv_safe, neutralise
+
+    assert neutralise("-") == "-" and neutralise("-1+1") == "'-1+1"
+    assert csv_safe(pd.DataFrame({"column": ["-", "-A1", "-"]}))["column"].tolist() == ["-", "'-A1", "-"]

@@ -25,7 +25,7 @@ _FORMULA_START = ("-", "=", "+", "@", "\t", *_LINE_BREAKS)
 _FORMULA_START_RE = "[" + "".join(_FORMULA_START) + "]"
 # A signed number, possibly followed by spaces: "-12.5" and "+7" stay numbers. Only a value starting with a sign
 # can be one here, so a leading tab or line break never passes as a number.
-_SIGNED_NUMBER = r"[+-]([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?"
+_SIGNED_NUMBER = r"[+-]([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?|-"  # a lone "-" (no value) is no formula
 # Python's csv writer quotes a value only for the delimiter, the quote character and the characters of its line
 # terminator ("\n"); a value holding any other line break would be written bare and split its row.
 _UNQUOTED_BREAKS_RE = "[" + _LINE_BREAKS.replace("\n", "") + "]"
