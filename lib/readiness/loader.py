@@ -162,7 +162,7 @@ def _read_csv(path: Path, entity: str, lean: bool = False, history: bool = True,
     if hint:
         head = head[hint.end():]
     delimiter = hint.group(1) if hint else textfiles.sniff_delimiter(head)
-    header = [h for h in textfiles.csv_header(head, delimiter)]
+    header = textfiles.csv_header(head, delimiter)
     if not header or not any(h.strip() for h in header):
         raise FileProblem(f"{path.name}: no header row")
     rest_names = sum(bool(re.fullmatch(r"[a-z][A-Za-z0-9]*|udf:.*", h.strip())) for h in header)
@@ -512,7 +512,7 @@ def _reasons(values: pd.Series, bad: pd.Series, suffix: str) -> pd.Series:
     """"'<value>'<suffix>" for the rows in `bad`, NA elsewhere (built only for the bad rows)."""
     out = pd.Series(pd.NA, index=values.index, dtype="string")
     if bad.any():
-        out[bad] = "'" + _as_string(values[bad]).str.slice(0, 40).fillna("") + "'" + suffix
+        out[bad] = "'" + _text(values[bad]).astype(str) + "'" + suffix
     return out
 
 
@@ -693,7 +693,7 @@ def _picklist(entity: str, fld: str, s: pd.Series, ctx: _Ctx) -> tuple[pd.Series
     reason = pd.Series(pd.NA, index=s.index, dtype="string")
     odd = numeric & ~is_code  # 2.5 or 1e20 is neither a code nor a label
     if odd.any():
-        reason[odd] = "'" + t[odd] + "' is not a " + fld + " code (a whole number)"
+        reason[odd] = _reasons(t, odd, f" is not a {fld} code (a whole number)")[odd]
     if labels.notna().any():
         known = {**ents.picklist_labels(entity, fld), **ctx.picklists.get((entity, fld), {})}
         lookup = {fold(v): k for k, v in known.items()}
@@ -807,10 +807,7 @@ def _type_frame(entity: str, df: pd.DataFrame, ctx: _Ctx, name: str) -> tuple[pd
         if bad is not None and bad.any():
             first = bad & bad_col.isna()
             bad_col[first] = c
-            if isinstance(reason, pd.Series):
-                bad_reason[first] = reason[first]
-            else:
-                bad_reason[first] = "'" + _text(s[first]).astype(str) + "'" + reason
+            bad_reason[first] = (reason if isinstance(reason, pd.Series) else _reasons(s, first, reason))[first]
     return pd.DataFrame(out, index=df.index, copy=False), bad_col, bad_reason  # the typed columns are new already
 
 
@@ -882,7 +879,7 @@ def load_entity(path: Path, entity: str, ctx: _Ctx | None = None,
     except FileProblem as exc:
         ctx.problems.append(str(exc))
         return None, ledger, empty_rejects
-    except (OSError, ValueError, UnicodeError, pa.ArrowException) as exc:
+    except (OSError, ValueError, pa.ArrowException) as exc:  # UnicodeError is a ValueError
         ctx.problems.append(f"{name}: could not be read ({type(exc).__name__}: {exc})")
         return None, ledger, empty_rejects
     ledger["read_as"] = fmt.describe()
@@ -1028,7 +1025,7 @@ def _read_field_info(folder: Path, problems: list[str]) -> tuple[dict, dict]:
     for path in sorted(fields_dir.glob("*.json")):
         entity = path.stem.split("_")[0]
         try:
-            data = textfiles.parse_json(textfiles.read_text(path, textfiles.detect_encoding(path)))
+            data = textfiles.load_json(path)
             for f in data.get("fields", []):
                 kind = ents.tenant_kind(f)
                 if kind is not None and f.get("name"):

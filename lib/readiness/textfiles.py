@@ -12,9 +12,10 @@
   Python's csv.Sniffer and checked against the header and rows.
 - JSON: integers outside an Autotask id's range (64-bit) are kept as text for the typing step to reject;
   NaN/Infinity literals stay text; nesting deeper than MAX_JSON_DEPTH is refused with a clear error; a key given
-  twice in one object with different values is reported; control characters inside strings are text; a file that is not valid JSON as a
-  whole (cut short, one record broken or nested too deep) is read record by record, so a broken record costs only
-  itself; JSON Lines are split on line feeds only (U+2028, U+0085, \\x1c inside a string are text, not line ends).
+  twice in one object with different values is reported; control characters inside strings are text; a file
+  that is not valid JSON as a whole (cut short, one record broken or nested too deep) is read record by record, so
+  a broken record costs only itself; JSON Lines are split on line feeds only (U+2028, U+0085, \\x1c inside a
+  string are text, not line ends).
 - YAML (client.yaml): at most MAX_YAML_BYTES, and aliases are refused, so no "billion laughs" expansion.
 """
 
@@ -40,8 +41,9 @@ DAMAGED_UTF8 = "utf-8 (damaged)"  # UTF-8 with a few bytes that are not: records
 # few stray bytes, Windows-1252 with a byte it leaves undefined, and UTF-16 (Excel's "Unicode text"), where a file
 # cut mid-character must keep its earlier rows.
 REPLACING = (DAMAGED_UTF8, "cp1252", "utf-16", "utf-16-le", "utf-16-be")
-ENCODING_NAMES = {DAMAGED_UTF8: "UTF-8 with damaged bytes", "utf-8": "UTF-8", "utf-8-sig": "UTF-8 with BOM", "utf-16": "UTF-16 (BOM)",
-                  "utf-16-le": "UTF-16 LE", "utf-16-be": "UTF-16 BE", "cp1252": "Windows-1252"}
+ENCODING_NAMES = {DAMAGED_UTF8: "UTF-8 with damaged bytes", "utf-8": "UTF-8", "utf-8-sig": "UTF-8 with BOM",
+                  "utf-16": "UTF-16 (BOM)", "utf-16-le": "UTF-16 LE", "utf-16-be": "UTF-16 BE",
+                  "cp1252": "Windows-1252"}
 DUPLICATE_KEYS = "\x00duplicate keys"  # marker key a JSON object with a repeated key carries to the loader
 # zip (xlsx, docx), old Excel/OLE, PDF, gzip, 7z: what a binary file "exported as CSV" usually is
 _BINARY_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"%PDF", b"\x1f\x8b", b"7z\xbc\xaf")
@@ -63,8 +65,8 @@ def detect_encoding(path: Path) -> str:
         encoding = "utf-8-sig"
     elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
-    elif _utf16_without_bom(head):
-        return _utf16_without_bom(head)
+    elif unmarked := _utf16_without_bom(head):
+        return unmarked
     else:
         encoding = "utf-8"
     if head.startswith(_BINARY_SIGNATURES) or head.count(0) > len(head) // 10:
@@ -124,7 +126,7 @@ def _mostly_utf8(path: Path) -> bool:
             if not text.isascii():
                 bad = text.count("\ufffd")
                 invalid += bad
-                valid += sum(1 for ch in text if ord(ch) > 127) - bad
+                valid += len(text) - len(text.encode("ascii", "ignore")) - bad  # non-ASCII characters, counted in C
     return valid > 0 and invalid <= valid
 
 
@@ -141,6 +143,11 @@ def read_text(path: Path, encoding: str) -> str:
     becomes U+FFFD, for the loader to reject the record that holds it."""
     errors = "replace" if encoding in REPLACING else "strict"
     return path.read_bytes().decode(codec(encoding), errors).lstrip("\ufeff")
+
+
+def load_json(path: Path):
+    """A whole JSON file, decoded as detect_encoding says and parsed with parse_json's safeguards."""
+    return parse_json(read_text(path, detect_encoding(path)))
 
 
 def codec(encoding: str) -> str:
@@ -165,7 +172,8 @@ def sniff_delimiter(text: str) -> str:
         sniffed = None
     if sniffed in scores and scores[sniffed][1] > 1 and scores[sniffed][0] >= 0.8:
         return sniffed
-    best = max(DELIMITERS, key=lambda d: (scores[d][1] > 1, scores[d][0] >= 0.8, scores[d][1], -list(DELIMITERS).index(d)))
+    order = list(DELIMITERS)
+    best = max(order, key=lambda d: (scores[d][1] > 1, scores[d][0] >= 0.8, scores[d][1], -order.index(d)))
     return best if scores[best][1] > 1 else ","
 
 

@@ -51,7 +51,7 @@ def _read_csv(path: Path) -> pd.DataFrame:
 def _read_json(path: Path) -> pd.DataFrame:
     """Flatten any accepted JSON shape to one record per invoice line."""
     try:
-        data = textfiles.parse_json(textfiles.read_text(path, textfiles.detect_encoding(path)))
+        data = textfiles.load_json(path)
     except textfiles.FileProblem as exc:
         raise ReconcileError(str(exc) if str(exc).startswith(path.name) else f"{path.name}: {exc}") from exc
     if isinstance(data, dict):
