@@ -435,3 +435,17 @@ def test_halo_json_nested_ten_thousand_deep_is_a_clear_error(tmp_path):
     path.write_text("[" * 10_000 + "]" * 10_000)
     with pytest.raises(ReconcileError, match="halo.json: JSON nested too deeply"):
         read_halo_lines(path)
+
+
+def test_autotask_lines_from_json_lines_are_named_by_row(tmp_path):
+    import json
+
+    from readiness.loader import load_export
+    from readiness.reconcile.autotask import autotask_billing_lines
+
+    items = [{"id": 70001 + i, "companyID": 1, "itemDate": "2025-06-0%dT00:00:00Z" % (i + 1), "description": "x",
+              "quantity": 1, "rate": 10.0, "extendedPrice": 10.0} for i in range(2)]
+    (tmp_path / "BillingItems.jsonl").write_text("\n".join(json.dumps(r) for r in items) + "\n")
+    (tmp_path / "Companies.json").write_text('[{"id": 1, "companyName": "Acme"}]')
+    lines, _ = autotask_billing_lines(load_export(tmp_path))
+    assert list(lines["source"]) == ["BillingItems.jsonl row 1 (id 70001)", "BillingItems.jsonl row 2 (id 70002)"]

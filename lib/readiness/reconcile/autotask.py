@@ -84,16 +84,15 @@ def autotask_billing_lines(export) -> tuple[pd.DataFrame, dict]:
 def _sources(items: pd.DataFrame, export, skipped_rows: list[int]) -> pd.Series:
     """Where each item was read: "BillingItems.csv row 7 (id 70006)".
 
-    The loader keeps a file's rows in order and numbers them as its rejects do (CSV: the header is row 1; JSON: the
-    first record is row 1), so position gives the row once the rejected rows (`skipped_rows`; any other rejected
-    row stopped the run) are stepped over. JSON Lines number by line, blank lines included, so there only the id
-    is given."""
+    The loader keeps a file's rows in order and numbers them as its rejects do (CSV: the header is row 1; JSON and
+    JSON Lines: the first record is row 1), so position gives the row once the rejected rows (`skipped_rows`; any
+    other rejected row stopped the run) are stepped over. Items given without a file name only by id."""
     ledger = getattr(export, "ledger", None)
     files = ledger.loc[ledger["entity"] == "BillingItems", "file"] if ledger is not None and len(ledger) else []
     file = str(files.iloc[0]) if len(files) else "BillingItems"
     suffix = Path(file).suffix.lower()
     ids = items["id"].astype("string") if "id" in items else None
-    if suffix in (".csv", ".json"):
+    if suffix in (".csv", ".json", ".jsonl"):
         first = 2 if suffix == ".csv" else 1
         numbers = np.arange(first, first + len(items) + len(skipped_rows))
         numbers = numbers[~np.isin(numbers, skipped_rows)][: len(items)]
