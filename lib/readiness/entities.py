@@ -15,7 +15,6 @@ from functools import lru_cache
 from pathlib import Path
 
 ID, PICK, BOOL, DATE, NUM, INT, TEXT = "id", "picklist", "bool", "date", "number", "integer", "text"
-KINDS = (ID, PICK, BOOL, DATE, NUM, INT, TEXT)
 
 
 def fold(text: str) -> str:

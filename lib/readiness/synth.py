@@ -2065,8 +2065,8 @@ def _write_json(df: pd.DataFrame, entity: str, form: str, folder: Path) -> Path:
     return path
 
 
-_DATA_TYPES = {"id": "long", "picklist": "integer", "integer": "integer", "number": "double", "bool": "boolean",
-               "date": "datetime", "text": "string"}  # loader kind -> entityInformation dataType
+_DATA_TYPES = {ents.ID: "long", ents.PICK: "integer", ents.INT: "integer", ents.NUM: "double", ents.BOOL: "boolean",
+               ents.DATE: "datetime", ents.TEXT: "string"}  # loader kind -> entityInformation dataType
 
 
 def _fields_json(entity: str, df: pd.DataFrame) -> dict:
