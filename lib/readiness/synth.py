@@ -36,6 +36,7 @@ import pyarrow.csv as pacsv
 import yaml
 
 from readiness import entities as ents
+from readiness import exportwriter
 
 # ----------------------------------------------------------------------------------------------------------------
 # Fixed points: the export is "taken" on EXPORT_DATE, history starts in 2016.
@@ -167,9 +168,8 @@ MONEY = {"setupFee", "unitPrice", "unitCost", "amount", "amountApproved", "rate"
          "ourCost", "totalAmount"}
 # Tables whose company reference a grid export shows as the company's name under the tenant term.
 ORGANIZATION_TABLES = {"Contracts", "Contacts", "Tickets", "ConfigurationItems"}
-JSON_FORMS = ("response", "pages", "list", "jsonl")
-PAGE_SIZE = 500
-REST_BASE = "https://webservices5.autotask.net/atservicesrest/V1.0"
+JSON_FORMS = exportwriter.FORMS
+PAGE_SIZE = exportwriter.PAGE_SIZE
 
 # ----------------------------------------------------------------------------------------------------------------
 # Vocabulary
@@ -1892,10 +1892,7 @@ def _timestamps(values) -> pa.Array:
     return pa.array(np.asarray(values, dtype="datetime64[ms]"), type=pa.timestamp("ms"))
 
 
-def _iso(values) -> pa.Array:
-    """REST datetimes: "2024-01-31T00:00:00.000Z" (cast + splice: several times faster than strftime)."""
-    text = pc.cast(_timestamps(values), pa.string())  # "2024-01-31 00:00:00.000"
-    return pc.binary_join_element_wise(pc.utf8_replace_slice(text, 10, 11, "T"), "Z", "")
+_iso = exportwriter.rest_datetimes  # REST datetimes: "2024-01-31T00:00:00.000Z"
 
 
 def _display_date(values, with_time: bool, date_only_iso: bool = False) -> pa.Array:
@@ -2025,44 +2022,10 @@ def _udfs(s: Sample, entity: str, df: pd.DataFrame) -> list:
     return [[{"name": "Indexation", "value": a}, {"name": "Cancelled per", "value": b}] for a, b in zip(idx, cancel)]
 
 
-def _json_records(df: pd.DataFrame, lines: bool = False) -> str:
-    """Records as REST JSON text: ISO UTC datetimes with milliseconds, ints/floats/bools/null as JSON types."""
-    out = df.copy()
-    for c in out.columns:
-        if pd.api.types.is_datetime64_any_dtype(out[c].dtype):
-            out[c] = pd.array(_iso(out[c].to_numpy()).to_numpy(zero_copy_only=False), dtype=object)
-    return out.to_json(orient="records", lines=lines, force_ascii=False, double_precision=10)
-
-
 def _write_json(df: pd.DataFrame, entity: str, form: str, folder: Path) -> Path:
-    if form == "jsonl":
-        path = folder / f"{entity}.jsonl"
-        with open(path, "w", encoding="utf-8") as fh:
-            for lo, hi in _chunks(len(df)):
-                if hi > lo:
-                    fh.write(_json_records(df.iloc[lo:hi], lines=True).rstrip("\n") + "\n")
-        return path
-    path = folder / f"{entity}.json"
-    with open(path, "w", encoding="utf-8") as fh:
-        if form == "list":
-            fh.write(_json_records(df))
-            return path
-        if form == "response":
-            details = {"count": len(df), "requestCount": PAGE_SIZE, "prevPageUrl": None, "nextPageUrl": None}
-            fh.write('{"items":' + _json_records(df) + ',"pageDetails":' + json.dumps(details) + "}")
-            return path
-        fh.write("[")
-        pages = list(range(0, max(len(df), 1), PAGE_SIZE))
-        for i, lo in enumerate(pages):
-            part = df.iloc[lo:lo + PAGE_SIZE]
-            url = f"{REST_BASE}/{entity}/query/next?paging=page{i + 2}"
-            details = {"count": len(part), "requestCount": PAGE_SIZE,
-                       "prevPageUrl": None if i == 0 else f"{REST_BASE}/{entity}/query/next?paging=page{i}",
-                       "nextPageUrl": url if i < len(pages) - 1 else None}
-            page = '{"items":' + _json_records(part) + ',"pageDetails":' + json.dumps(details) + "}"
-            fh.write(("," if i else "") + page)
-        fh.write("]")
-    return path
+    # One page per 500 records in the paged form (as a pull saves it); big chunks otherwise (fewer to_json calls).
+    pages = exportwriter.frame_pages(df, PAGE_SIZE if form == "pages" else 250_000)
+    return exportwriter.write_entity(folder, entity, pages, form)[0]
 
 
 _DATA_TYPES = {ents.ID: "long", ents.PICK: "integer", ents.INT: "integer", ents.NUM: "double", ents.BOOL: "boolean",
