@@ -47,7 +47,8 @@ def _frame_json(df: pd.DataFrame, lines: bool) -> str:
 
 
 def _dumps(record: dict) -> str:
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    # Written as received: a NaN the API sent stays NaN, for the loader to reject with its row.
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
 
 
 def records_json(page) -> str:
