@@ -397,3 +397,28 @@ def test_resume_refuses_a_different_history_limit(source, creds, tmp_path, capsy
         assert not queried(fake)  # nothing left to fetch
     err = capsys.readouterr().err
     assert "read history from 2024-01-01" in err and "continue it with --resume" in err
+
+
+def test_credentials_go_only_to_the_zone_they_were_given_for():
+    with FakeAutotask({"Companies": [{"id": 1, "companyName": "A"}]}) as fake:
+        client = Client(fake.url, Credentials(USER, SECRET, CODE))
+        other = fake.url.replace("127.0.0.1", "localhost")  # the same server under another name
+        with pytest.raises(Exception, match="pointed to another address"):
+            client.call("GET", other + "V1.0/Companies/query/next?paging=x")
+        with pytest.raises(Exception, match="pointed to another address"):
+            client.call("GET", fake.url.replace("http://", "https://") + "V1.0/Companies/query/next?paging=x")
+        assert not fake.log
+        assert SECRET not in repr(client.credentials) and USER not in str(client.credentials)
+
+
+def test_the_audit_is_told_what_a_pull_left_out(source, creds, tmp_path, monkeypatch):
+    import readiness.pull.autotask as api
+
+    monkeypatch.setattr(api, "MAX_WAIT_S", 0.2)
+    records = {k: source[1][k] for k in ("Companies", "Contracts", "Contacts", "Tickets")}
+    with FakeAutotask(records) as fake:
+        fake.fail("Contacts", "500", times=10)
+        assert pull_command(tmp_path / "out", api_url=fake.url, since="2024-06-30") == 1
+    problems = load_export(tmp_path / "out").problems
+    assert any("pulled from 2024-06-30 on only" in p for p in problems)
+    assert any(p.startswith("pull.json: Contacts was not pulled completely (failed") for p in problems)

@@ -74,6 +74,8 @@ def atomic_file(path: str | Path, mode: str = "w") -> Iterator:
     try:
         with os.fdopen(fd, mode, encoding=None if "b" in mode else "utf-8", newline=None if "b" in mode else "") as fh:
             yield fh
+            fh.flush()
+            os.fsync(fh.fileno())  # on disk before the rename: a crash leaves the old file or the whole new one
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

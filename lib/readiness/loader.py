@@ -1038,6 +1038,26 @@ def _read_field_info(folder: Path, problems: list[str]) -> tuple[dict, dict]:
     return labels, kinds
 
 
+def _pull_caveats(folder: Path) -> list[str]:
+    """What `readiness pull` recorded in pull.json that limits what the export can show: history pulled from a
+    date on only, and entities it could not pull completely."""
+    path = folder / "pull.json"
+    if not path.is_file():
+        return []
+    try:
+        record = textfiles.load_json(path)
+        since = record.get("history_since")
+        entities = record.get("entities") or {}
+        caveats = [f"pull.json: the history tables ({', '.join(sorted(ents.AUDIT_COLUMNS))}) were pulled from "
+                   f"{since} on only: activity before that date is not in this export"] if since else []
+        caveats += [f"pull.json: {name} was not pulled completely ({entry.get('status')}: "
+                    f"{str(entry.get('note') or '')[:200]})"
+                    for name, entry in sorted(entities.items()) if entry.get("status") != "done"]
+        return caveats
+    except (FileProblem, AttributeError, TypeError) as exc:
+        return [f"pull.json: not a pull record ({exc}); ignored"]
+
+
 def _date_order_from_client(client: dict, problems: list[str]) -> str | None:
     """Day/month order from client.yaml `date_format` in Autotask's notation ("dd/MM/yyyy" -> "DMY")."""
     fmt = client.get("date_format")
@@ -1097,6 +1117,7 @@ def load_export(path: str | Path, date_format: str | None = None, lean: bool = F
                 exact = pd.Series(table["id"].values, index=table[name_col].astype("string").fillna("").str.strip())
                 ctx.names[entity + ":exact"] = exact[~exact.index.duplicated(keep=False)].to_dict()
     problems.extend(_unread_files(folder, used))
+    problems.extend(_pull_caveats(folder))
     ledger = pd.DataFrame(ledger_rows, columns=LEDGER_COLUMNS)
     rejects_df = pd.concat(rejects, ignore_index=True) if rejects else pd.DataFrame(columns=REJECT_COLUMNS)
     return Export(folder, tables, client, ledger, rejects_df, problems, ctx.picklists, ctx.timings, ctx.notes)

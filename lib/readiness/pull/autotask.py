@@ -163,6 +163,7 @@ class Client:
         self.pacer: Pacer | None = None
         self.requests_made: Counter = Counter()
         self._host = urlsplit(self.base_url).netloc.lower()
+        self._scheme = urlsplit(self.base_url).scheme
         self._threads = threads_per_endpoint
         self._gates: dict[str, threading.BoundedSemaphore] = {}
         self._lock = threading.Lock()
@@ -181,10 +182,10 @@ class Client:
             return self._gates.setdefault(entity or "", threading.BoundedSemaphore(self._threads))
 
     def _once(self, method: str, url: str, entity: str | None, body: dict | None, paced: bool) -> dict:
-        if urlsplit(url).netloc.lower() != self._host:
+        if urlsplit(url).netloc.lower() != self._host or urlsplit(url).scheme != self._scheme:
             # nextPageUrl comes from the server; credentials go only to the zone they were given for.
-            raise AutotaskError(f"{entity or 'Autotask'}: the API pointed to another host ({urlsplit(url).netloc}); "
-                                f"not followed", entity=entity)
+            raise AutotaskError(f"{entity or 'Autotask'}: the API pointed to another address "
+                                f"({urlsplit(url).scheme}://{urlsplit(url).netloc}); not followed", entity=entity)
         if paced and self.pacer is not None:
             self.pacer.before_request()
         where = entity or "Autotask"

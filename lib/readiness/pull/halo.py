@@ -31,12 +31,10 @@ from __future__ import annotations
 
 import getpass
 import ipaddress
-import json
 import logging
 import os
 import re
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -47,6 +45,8 @@ from urllib.parse import urlsplit
 import requests
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential_jitter
 from tenacity.wait import wait_base
+
+from readiness import exportwriter
 
 log = logging.getLogger(__name__)
 
@@ -450,23 +450,6 @@ def read_credentials(environ=None, stdin=None) -> tuple[str, str]:
 
 # --- output ---------------------------------------------------------------------------------------------------------
 
-def write_json_atomic(path: Path, data: object) -> None:
-    """Write `data` as UTF-8 JSON to `path` through a temporary file in the same folder and os.replace, so a
-    reader never sees half a file and a failed run leaves the previous file as it was."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False, indent=1)
-            fh.write("\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def line_count(invoices: list[dict]) -> int:
     return sum(len(inv.get("lines") or []) for inv in invoices)
 
@@ -502,7 +485,7 @@ def pull_halo_command(out_file, url: str, period: str, page_size: int = 100, tim
     try:
         invoices = fetch_invoices(client, page_size)
         kept = [inv for inv in invoices if invoice_month(inv.get("invoice_date")) == month]
-        write_json_atomic(out, {"invoices": kept})
+        exportwriter.write_json(out, {"invoices": kept})
     except HaloPullError as exc:
         print(f"pull-halo: {client.scrub(str(exc))}", file=sys.stderr)
         return 1

@@ -29,7 +29,7 @@ import numpy as np
 import yaml
 from tqdm import tqdm
 
-from readiness import config, exportwriter
+from readiness import config, exportwriter, textfiles
 from readiness import entities as ents
 from readiness.pull import plan
 from readiness.pull.autotask import (ENV_CODE, ENV_SECRET, ENV_USER, ZONE_LOOKUP, AuthFailed, AutotaskError,
@@ -106,8 +106,6 @@ def _check_folder(folder: Path, resume: bool) -> dict | None:
         if not record_path.is_file():
             raise UsageError(f"{folder} holds no {PULL_FILE}: nothing to resume; start the pull without --resume")
         try:
-            from readiness import textfiles
-
             return textfiles.load_json(record_path)
         except Exception as exc:  # a damaged record: the pull must start over
             raise UsageError(f"{record_path} cannot be read ({exc}); start a new pull in an empty folder") from None
@@ -239,8 +237,6 @@ def _write_client_yaml(folder: Path, zone: dict, since: str | None, pulled_on: s
         return
     name = None
     try:
-        from readiness import textfiles
-
         data = textfiles.load_json(folder / "Companies.json")
         name = next((c.get("companyName") for c in data.get("items", []) if c.get("id") == 0), None)
     except Exception:  # no Companies file: the loader falls back to the folder name
