@@ -79,7 +79,7 @@ def test_full_pull_writes_exactly_the_period_field_for_field(served, tmp_path, c
     assert all(e["auth"] == "valid" for e in gets)
     assert {(e["method"], e["path"]) for e in server.log} == {("POST", "/auth/token"), ("GET", "/api/Invoice")}
     assert len(server.requests_to("/auth/token")) == 1
-    assert not list(tmp_path.glob(".*.tmp"))
+    assert not list(tmp_path.glob(".*.partial"))
     shown = capsys.readouterr().out
     n_lines = sum(len(inv["lines"]) for inv in expected)
     assert f"Read 30 invoices (HaloPSA record_count 30) in 5 page(s); kept {len(expected)} invoices of 2025-06 " \
@@ -429,3 +429,14 @@ def test_fake_honours_includelines_and_paging(served):
         assert requests.post(server.url + "/auth/token", data={"grant_type": "password"}, timeout=5).json() == {
             "error": "unsupported_grant_type"}
         assert requests.post(server.url + "/api/Invoice", json={}, timeout=5).status_code == 405
+
+
+def test_the_command_line_runs_pull_halo_then_reconcile_reads_it(served, tmp_path, capsys):
+    from readiness.cli import main
+
+    out = tmp_path / "halo.json"
+    with fake(served) as server:
+        assert main(["pull-halo", str(out), "--url", server.url, "--period", PERIOD]) == 0
+    assert len(read_halo_lines(out)) == sum(len(inv["lines"]) for inv in of_period(served))
+    assert main(["pull-halo", str(out), "--url", "ftp://example.test", "--period", PERIOD]) == 2
+    assert SECRET not in capsys.readouterr().err

@@ -474,11 +474,11 @@ def pull_halo_command(out_file, url: str, period: str, page_size: int = 100, tim
             raise HaloUsageError(f"{out} is a folder; give the JSON file to write")
         client_id, secret = read_credentials()
     except HaloUsageError as exc:
-        print(f"pull-halo: {exc}", file=sys.stderr)
+        print(f"readiness pull-halo: {exc}", file=sys.stderr)
         return 2
     host = urlsplit(base).hostname or ""
     if base.startswith("http://") and not _is_loopback(host):
-        print(f"pull-halo: warning: {base} is not https; the client secret and token would cross the network "
+        print(f"readiness pull-halo: warning: {base} is not https; the client secret and token would cross the network "
               "unencrypted", file=sys.stderr)
     client = HaloClient(base, client_id, secret, tenant=(os.environ.get(ENV_TENANT) or "").strip() or None,
                         timeout=float(timeout))
@@ -487,10 +487,10 @@ def pull_halo_command(out_file, url: str, period: str, page_size: int = 100, tim
         kept = [inv for inv in invoices if invoice_month(inv.get("invoice_date")) == month]
         exportwriter.write_json(out, {"invoices": kept})
     except HaloPullError as exc:
-        print(f"pull-halo: {client.scrub(str(exc))}", file=sys.stderr)
+        print(f"readiness pull-halo: {client.scrub(str(exc))}", file=sys.stderr)
         return 1
     except OSError as exc:
-        print(f"pull-halo: cannot write {out}: {client.scrub(str(exc))}", file=sys.stderr)
+        print(f"readiness pull-halo: cannot write {out}: {client.scrub(str(exc))}", file=sys.stderr)
         return 1
     finally:
         client.close()
@@ -498,7 +498,7 @@ def pull_halo_command(out_file, url: str, period: str, page_size: int = 100, tim
     if undated:
         client.stats.warnings.append(f"{undated} invoice(s) without a readable invoice_date were left out")
     for warning in client.stats.warnings:
-        print(f"pull-halo: warning: {client.scrub(warning)}", file=sys.stderr)
+        print(f"readiness pull-halo: warning: {client.scrub(warning)}", file=sys.stderr)
     s = client.stats
     reported = "" if s.record_count is None else f" (HaloPSA record_count {s.record_count})"
     retries = f"{s.retries} {'retry' if s.retries == 1 else 'retries'}"

@@ -80,7 +80,8 @@ def query_filter(entity: PullEntity, since: str | None) -> list[dict]:
     everything = {"op": "gte", "field": "id", "value": 0}
     if not since or not entity.history_field:
         return [everything]
-    recent = {"op": "gte", "field": entity.history_field, "value": since}
+    # REST takes and returns datetimes in UTC, ISO-8601 with milliseconds (_EntitiesOverview: dates and times).
+    recent = {"op": "gte", "field": entity.history_field, "value": f"{since}T00:00:00.000Z"}
     if entity.name == "Tickets":
         return [{"op": "or", "items": [recent, {"op": "noteq", "field": "status", "value": TICKET_COMPLETE}]}]
     return [recent]
