@@ -422,3 +422,57 @@ def test_the_audit_is_told_what_a_pull_left_out(source, creds, tmp_path, monkeyp
     problems = load_export(tmp_path / "out").problems
     assert any("pulled from 2024-06-30 on only" in p for p in problems)
     assert any(p.startswith("pull.json: Contacts was not pulled completely (failed") for p in problems)
+
+
+# -- every shape of answer ----------------------------------------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from readiness import exportwriter  # noqa: E402
+
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-2**63, max_value=2**63 - 1)
+    | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=12),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    max_leaves=6)
+_records = st.lists(st.fixed_dictionaries({"id": st.integers(min_value=0, max_value=2**62)},
+                                          optional={"name": st.text(max_size=20), "extra": _json_values}),
+                    max_size=40, unique_by=lambda r: r["id"])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(records=_records, page=st.integers(min_value=1, max_value=17), form=st.sampled_from(exportwriter.FORMS))
+def test_the_export_writer_gives_back_every_record_in_every_form(records, page, form, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("forms")
+    pages = [records[i:i + page] for i in range(0, len(records), page)]
+    path, n = exportwriter.write_entity(folder, "Companies", iter(pages), form)
+    text = path.read_text(encoding="utf-8")
+    if form == "jsonl":
+        assert text.count("\n") == len(records) and all(c not in text for c in "\x85\u2028\u2029")
+        back = [json.loads(line) for line in text.split("\n") if line]
+    else:
+        data = json.loads(text)
+        back = (data["items"] if form == "response" else data if form == "list"
+                else [r for p in data for r in p["items"]])
+    assert n == len(records) and back == records
+    assert not list(folder.glob(".*.partial"))
+
+
+@settings(max_examples=25, deadline=None)
+@given(records=_records, page_size=st.integers(min_value=1, max_value=23),
+       faults=st.lists(st.tuples(st.sampled_from(["500", "429", "cut", "close"]), st.integers(1, 4)), max_size=3))
+def test_paging_reads_every_record_once_whatever_the_page_size_and_faults(records, page_size, faults):
+    import readiness.pull.autotask as api
+
+    wait, api.MAX_WAIT_S = api.MAX_WAIT_S, 0.05  # Retry-After of the 429 fault still waits its second
+    try:
+        with FakeAutotask({"Companies": records}, page_size=page_size) as fake:
+            for kind, at in faults:
+                fake.fail("Companies", kind, page=at)
+            client = Client(fake.url, Credentials(USER, SECRET, CODE))
+            got = [r for p in client.pages("Companies", [{"op": "gte", "field": "id", "value": 0}]) for r in p]
+            assert got == sorted(records, key=lambda r: r["id"])
+            assert client.count("Companies", [{"op": "gte", "field": "id", "value": 0}]) == len(records)
+    finally:
+        api.MAX_WAIT_S = wait

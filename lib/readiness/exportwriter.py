@@ -46,9 +46,13 @@ def _frame_json(df: pd.DataFrame, lines: bool) -> str:
     return out.to_json(orient="records", lines=lines, force_ascii=False, double_precision=10)
 
 
+# Characters some JSON Lines readers take for line ends: written escaped, so one record is always one line.
+_LINE_BREAKS = str.maketrans({"\u0085": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
 def _dumps(record: dict) -> str:
     # Written as received: a NaN the API sent stays NaN, for the loader to reject with its row.
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":")).translate(_LINE_BREAKS)
 
 
 def records_json(page) -> str:
