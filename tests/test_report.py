@@ -384,17 +384,17 @@ def test_mutes_saved_in_the_client_folder_are_used_without_suppress(tmp_path, ca
     assert "suppressions.yaml" in capsys.readouterr().err
 
 
-def test_sections_need_only_the_tables_handed_to_the_notebook():
-    """build_report pickles the audit for the notebook with only report.PRESENTED_TABLES; every section must
-    render exactly as it does from the whole export (a table left out would silently empty a section)."""
+def test_sections_need_only_the_facts_handed_to_the_notebook():
+    """build_report pickles the audit for the notebook with its facts and no export tables; every section must
+    render exactly as it does from the whole audit (a fact left out would fail or silently empty a section)."""
     from readiness.audit import run_audit
     from readiness.decisions import empty_decisions
-    from readiness.report import PRESENTED_TABLES, for_presentation
+    from readiness.report import for_presentation
 
     full = run_audit(config.DEFAULT_SAMPLE)
     full.decisions = empty_decisions()
     slim = for_presentation(full)
-    assert set(slim.export.tables) == set(PRESENTED_TABLES) < set(full.export.tables)
+    assert slim.export.tables == {} and slim.facts.export is None
     for section, args in [(present.executive_summary, ()), (present.findings_by_area, (15,)),
                           (present.contract_map, (15,)), (present.rebuild_by_hand, (15,)),
                           (present.not_to_migrate, (15,)), (present.effort_timeline, ()),
@@ -409,11 +409,37 @@ def test_notebook_takes_the_audit_handed_over_rather_than_auditing_again(tmp_pat
     import pickle
 
     from readiness.audit import run_audit
-    from readiness.report import PRESENTED_TABLES, for_presentation
+    from readiness.report import for_presentation
 
     relative = os.path.relpath(config.DEFAULT_SAMPLE)  # as a user types it: `readiness report data/sample/...`
     cache = tmp_path / "audit.pkl"
     cache.write_bytes(pickle.dumps(for_presentation(run_audit(relative))))
     monkeypatch.chdir(tmp_path)
     result = present.audit(str(config.DEFAULT_SAMPLE.resolve()), audit_cache=str(cache))
-    assert set(result.export.tables) == set(PRESENTED_TABLES)  # a second audit would bring every table back
+    assert result.export.tables == {}  # a second audit would bring every table back
+
+
+def test_the_template_table_agrees_with_the_findings_on_folded_names():
+    """A template 'Ticket Closed' whose sends are logged as 'ticket  closed': the rebuild finding and the report's
+    table beside it read the same fact (sends matched on the case- and space-folded name)."""
+    from rules_fixtures import export as make_export
+
+    from readiness.audit import run_audit
+    from readiness.decisions import empty_decisions
+    from readiness.report import for_presentation
+
+    exp = make_export(
+        Companies=[{"id": 1, "companyName": "Acme", "isActive": True, "companyType": 1}],
+        Contracts=[{"id": 10, "companyID": 1, "contractName": "Acme MSA", "contractType": 7, "status": 1}],
+        NotificationTemplates=[{"template_name": "Ticket Closed", "area_tab": "Tickets", "event": "Ticket completed",
+                                "active": True, "recipients": "client", "subject": "Closed"}],
+        NotificationHistory=[{"id": 1, "templateName": "ticket  closed",
+                              "notificationSentTime": "2025-06-20T09:00:00"}])
+    result = run_audit(exp, as_of="2025-06-30")
+    result.decisions = empty_decisions()
+    rebuild = result.findings[result.findings["rule_id"].eq("notification_template_rebuild")]
+    assert "2025-06-20" in rebuild["reason"].iloc[0]
+    html = present.rebuild_by_hand(for_presentation(result), 15)._repr_html_()
+    row = html[html.index("Ticket Closed"):]
+    row = row[:row.index("</tr>")]
+    assert "2025-06-20" in row and ">1<" in row.replace(" ", "")

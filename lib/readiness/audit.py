@@ -63,6 +63,7 @@ class AuditResult:
     export: object
     coverage: pd.DataFrame = field(default_factory=pd.DataFrame)
     effort: dict = field(default_factory=dict)
+    facts: object = None  # readiness.facts.Facts: the derived tables, with the parameters this run used
 
 
 def parse_as_of(value) -> pd.Timestamp | None:
@@ -92,11 +93,14 @@ def _client_name(export, client: str | None) -> str:
 
 
 def _rules_run(export, as_of, params):
-    """Run the catalogue; returns (findings, coverage, RULES)."""
+    """Run the catalogue; returns (findings, coverage, RULES, facts)."""
     from readiness.rules import RULES, run_rules
 
+    from readiness.facts import Facts
+
     run = run_rules(export, as_of=as_of, params=params)
-    return run.findings, run.coverage, RULES
+    # a rule set that brings no facts of its own (a stand-in) still gets the audit's
+    return run.findings, run.coverage, RULES, getattr(run, "facts", None) or Facts(export, as_of)
 
 
 def _normalise_findings(findings: pd.DataFrame) -> pd.DataFrame:
@@ -168,7 +172,7 @@ def run_audit(export_or_dir, as_of=None, client: str | None = None, suppress=Non
         raise SuppressionError(f"{supp.path or 'suppressions'}: written for client '{supp.client}', "
                                f"not '{name}' ({slug})")
 
-    raw, coverage_table, rules = _rules_run(export, as_of_ts, params)
+    raw, coverage_table, rules, facts = _rules_run(export, as_of_ts, params)
     findings, supp_report = apply_suppressions(_normalise_findings(raw), supp, as_of_ts)
 
     contract_map = build_contract_map(export, findings, rules)
@@ -223,7 +227,8 @@ def run_audit(export_or_dir, as_of=None, client: str | None = None, suppress=Non
                                        "rejected, so the readiness class rests on incomplete data.")
     return AuditResult(client=name, slug=slug, as_of=as_of_ts, findings=findings, contract_map=contract_map,
                        summary=summary, checklist=checklist, export=export,
-                       coverage=coverage_table if coverage_table is not None else pd.DataFrame(), effort=effort)
+                       coverage=coverage_table if coverage_table is not None else pd.DataFrame(), effort=effort,
+                       facts=facts)
 
 
 def _json_default(value):

@@ -117,7 +117,8 @@ def build_checklist(export, findings: pd.DataFrame, contract_map: pd.DataFrame, 
     `integrations` is classify_integrations output (computed from client.yaml when None).
     """
     from readiness.contract_map import verdict_counts
-    from readiness.effort import DEFAULT_TECHNICIANS, open_tickets
+    from readiness.effort import DEFAULT_TECHNICIANS
+    from readiness.facts.tickets import open_tickets
 
     tables = export.tables
     client = export.client or {}
@@ -173,7 +174,7 @@ def build_checklist(export, findings: pd.DataFrame, contract_map: pd.DataFrame, 
 
     # 3. Open tickets
     if "Tickets" in tables and "status" in tables["Tickets"]:
-        n_open = len(open_tickets(export))
+        n_open = len(open_tickets(tables["Tickets"]))
         unassigned = _flagged(findings, "ticket_open_unassigned")
         inactive = _flagged(findings, "ticket_open_inactive_resource")
         add(ITEMS[2], f"Open tickets: {_n(n_open)} to migrate, {_n(unassigned)} unassigned, "

@@ -14,6 +14,8 @@ import math
 
 import pandas as pd
 
+from readiness.facts.tickets import open_tickets
+
 # --- model constants -------------------------------------------------------------------------------------------
 # Focused hours per week the migration team (PSA owner + consultant) puts into the project: a base plus a
 # little per technician, because larger MSPs can put more people on it; capped at two people full time.
@@ -251,18 +253,6 @@ def effort_counts(export, findings: pd.DataFrame, contract_map: pd.DataFrame, in
     return counts
 
 
-# Autotask ticket status 5 = Complete; everything else is still open work to migrate.
-COMPLETE_TICKET_STATUS = 5
-
-
-def open_tickets(export) -> pd.DataFrame:
-    """Tickets not Complete (status != 5); empty when Tickets is missing."""
-    t = export.tables.get("Tickets")
-    if t is None or "status" not in t:
-        return pd.DataFrame()
-    return t[pd.to_numeric(t["status"], errors="coerce").ne(COMPLETE_TICKET_STATUS).fillna(True)]
-
-
 def open_ticket_count(export) -> int:
     """Number of open (not Complete) tickets; 0 when Tickets is missing."""
-    return int(len(open_tickets(export)))
+    return int(len(open_tickets(export.tables.get("Tickets"))))

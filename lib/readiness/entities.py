@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from readiness.vocabulary import CONTRACT_TYPE_LABELS
+
 ID, PICK, BOOL, DATE, NUM, INT, TEXT = "id", "picklist", "bool", "date", "number", "integer", "text"
 
 
@@ -224,8 +226,7 @@ def field_kind(entity: str, name: str, tenant: dict | None = None) -> str | None
 
 # System picklist labels known without a fields/<Entity>.json (Autotask defaults; tenants may relabel).
 DEFAULT_PICKLISTS: dict[tuple[str, str], dict[int, str]] = {
-    ("Contracts", "contractType"): {1: "Time & Materials", 3: "Fixed Price", 4: "Block Hours", 6: "Retainer",
-                                    7: "Recurring Service", 8: "Per Ticket"},
+    ("Contracts", "contractType"): dict(CONTRACT_TYPE_LABELS),
     ("Contracts", "status"): {0: "Inactive", 1: "Active"},
     ("Contracts", "contractPeriodType"): {2: "Monthly", 3: "Quarterly", 4: "Semi-Annual", 5: "Yearly"},
     ("Companies", "companyType"): {1: "Customer", 2: "Lead", 3: "Prospect", 4: "Dead", 6: "Cancellation", 7: "Vendor",

@@ -12,17 +12,20 @@ import pandas as pd
 
 from readiness.entities import fold, fold_series  # case, space and punctuation folding shared with the loader
 
-VERDICTS = ("direct", "rethink", "manual", "retire")
+from readiness.vocabulary import CONTRACT_TYPE_LABELS, VERDICTS  # noqa: F401
 
-# Contracts.contractType code -> (label, HaloPSA target, verdict).
-CONTRACT_TYPES: dict[int, tuple[str, str, str]] = {
-    1: ("Time & Materials", "Pay-as-you-go with charge rates", "direct"),
-    3: ("Fixed Price", "Project with valued milestones", "rethink"),
-    4: ("Block Hours", "Pre-pay hours", "rethink"),
-    6: ("Retainer", "Pre-pay by amount", "direct"),
-    7: ("Recurring Service", "Agreement + billing rules + recurring invoice lines", "rethink"),
-    8: ("Per Ticket", "No HaloPSA equivalent: fixed-price tickets or pre-pay amount", "manual"),
+# Contracts.contractType code -> (HaloPSA target, verdict).
+_TARGETS = {
+    1: ("Pay-as-you-go with charge rates", "direct"),
+    3: ("Project with valued milestones", "rethink"),
+    4: ("Pre-pay hours", "rethink"),
+    6: ("Pre-pay by amount", "direct"),
+    7: ("Agreement + billing rules + recurring invoice lines", "rethink"),
+    8: ("No HaloPSA equivalent: fixed-price tickets or pre-pay amount", "manual"),
 }
+# Contracts.contractType code -> (label, HaloPSA target, verdict).
+CONTRACT_TYPES: dict[int, tuple[str, str, str]] = {code: (CONTRACT_TYPE_LABELS[code], *target)
+                                                   for code, target in _TARGETS.items()}
 UNKNOWN_TYPE_TARGET = "Unknown contract type: map by hand"
 RETIRE_TARGET = "Retire: inactive contract, keep its history in the Autotask archive"
 CONTRACT_INACTIVE = 0  # Contracts.status code for Inactive

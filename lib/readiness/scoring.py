@@ -14,20 +14,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-AREAS = (
-    "contracts", "billing", "services", "automations", "notifications",
-    "data_quality", "integrations", "permissions", "tickets",
-)
-SEVERITIES = ("blocker", "high", "medium", "low", "info")
-STATUSES = ("FAIL", "REVIEW", "PASS", "ERROR")
+from readiness.vocabulary import (AREAS, CLASSES, CONDITIONS, NOT_READY, READY, SEVERITIES,  # noqa: F401
+                                  STATUSES, UNKNOWN)
 
 # Severity weight for score and coverage: a blocker check counts 20x an informational one.
 SEVERITY_WEIGHT = {"blocker": 10.0, "high": 5.0, "medium": 3.0, "low": 1.0, "info": 0.5}
 # Credit a check earns: REVIEW earns half because a person may well accept it as it is.
 STATUS_CREDIT = {"PASS": 1.0, "REVIEW": 0.5, "FAIL": 0.0}
 
-READY, CONDITIONS, NOT_READY, UNKNOWN = "Ready", "Ready with conditions", "Not ready", "Unknown"
-CLASSES = (READY, CONDITIONS, NOT_READY, UNKNOWN)
 
 # Tables without which the audit cannot say anything about billing: the gate.
 GATE_TABLES = ("Companies", "Contracts")

@@ -17,25 +17,20 @@ from readiness.report.exceptions import PdfUnavailable, ReportError
 
 __all__ = ["build_report", "report_command", "ReportError", "PdfUnavailable"]
 
-# The export tables the report's sections read (report/present.py), with the columns they need (None: all).
-# Only these travel to the notebook: a large MSP's export is gigabytes the presentation never looks at.
-PRESENTED_TABLES = {
-    "NotificationTemplates": None,
-    "WorkflowRules": None,
-    "NotificationHistory": ("templateName", "notificationSentTime"),
-}
+def presented_facts(result) -> list:
+    """The facts the report's sections read (report/present.py): templates and their sends over the window the
+    run used, and the workflow rules. Only facts travel to the notebook, never the export's tables."""
+    return ["templates", "workflow_rules",
+            ("template_sends", int(result.facts.param("notification_template_unused", "stale_days")))]
 
 
 def for_presentation(result):
-    """`result` with its export cut down to PRESENTED_TABLES (ledger, rejects, problems and picklists stay)."""
-    tables = {}
-    for name, columns in PRESENTED_TABLES.items():
-        table = result.export.tables.get(name)
-        if table is not None:
-            tables[name] = table if columns is None else table[[c for c in columns if c in table.columns]]
+    """`result` with its facts cut down to what the report reads and an export without tables (the load ledger,
+    rejects, problems and picklist labels stay: the data annex shows them)."""
+    facts = result.facts.for_presentation(presented_facts(result))
     # an absolute path: the notebook's kernel runs in another folder and matches the export by its path
     path = Path(result.export.path).resolve() if result.export.path else None
-    return dataclasses.replace(result, export=dataclasses.replace(result.export, tables=tables, path=path))
+    return dataclasses.replace(result, facts=facts, export=dataclasses.replace(result.export, tables={}, path=path))
 
 
 def build_report(export_dir, out, as_of=None, client=None, suppress=None, pdf: bool = True,

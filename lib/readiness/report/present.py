@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from readiness.columns import fold_space
+from readiness.facts import CannotJudge
 from readiness.report import charts
 from readiness.scoring import classify
 
@@ -255,12 +257,9 @@ def _title(rule_id: str, findings: pd.DataFrame) -> str:
     return _rule_text(rule_id, own, "title") or rule_id
 
 
-def _stale_days(rule_id: str, default: int = 180) -> int:
-    r = _rule(rule_id)
-    try:
-        return int((getattr(r, "params", None) or {}).get("stale_days", default))
-    except (TypeError, ValueError):
-        return default
+def _stale_days(result, rule_id: str) -> int:
+    """The look-back window rule `rule_id` used in this run (its parameter, not its default)."""
+    return int(result.facts.param(rule_id, "stale_days"))
 
 
 def _rejected_rows(result) -> tuple[int, int]:
@@ -619,18 +618,16 @@ def rebuild_by_hand(result, max_rows: int = 15) -> Block:
 
 def _template_rebuild(result, nt: pd.DataFrame, max_rows: int) -> str:
     """Notification templates in use, client-facing first, with their event and recent sends."""
-    tpl = result.export.tables.get("NotificationTemplates", pd.DataFrame())
     names = nt["entity_id"].astype("string")
-    audience = pd.Series(pd.NA, index=nt.index, dtype="string")
-    event = pd.Series(pd.NA, index=nt.index, dtype="string")
-    if len(tpl) and "template_name" in tpl:
-        info = tpl.drop_duplicates("template_name").set_index("template_name")
-        if "recipients" in info:
-            audience = names.map(info["recipients"].astype("string")).astype("string")
-        if "event" in info:
-            event = names.map(info["event"].astype("string")).astype("string")
-    window = _stale_days("notification_template_unused")
-    last, sends = _template_sends(result, names, window)
+    keys = fold_space(names)
+    window = _stale_days(result, "notification_template_unused")
+    try:
+        info = result.facts.templates().drop_duplicates("key").set_index("key")
+    except CannotJudge:
+        info = pd.DataFrame(columns=["recipients", "event"], dtype="string")
+    audience = keys.map(info["recipients"]).astype("string")
+    event = keys.map(info["event"]).astype("string")
+    last, sends = _template_sends(result, keys, window)
     client_first = audience.str.lower().ne("client").fillna(True).astype(int)
     df = pd.DataFrame({"Template": names, "Seen by": audience.str.lower().map({"client": "Clients",
                                                                                "internal": "Internal"}),
@@ -642,38 +639,33 @@ def _template_rebuild(result, nt: pd.DataFrame, max_rows: int) -> str:
             + _table(df, [34, 11, 21, 16, 18], max_rows, "templates", num=(f"Sends, last {window} days",)))
 
 
-def _template_sends(result, names: pd.Series, days: int) -> tuple[pd.Series, pd.Series]:
-    """(last send date text, sends in the `days` days to as-of) per template name, from NotificationHistory."""
-    hist = result.export.tables.get("NotificationHistory")
-    if hist is None or hist.empty or not {"templateName", "notificationSentTime"} <= set(hist.columns):
-        return (pd.Series("—", index=names.index), pd.Series("—", index=names.index))
-    sent = pd.to_datetime(hist["notificationSentTime"], errors="coerce")
-    name = hist["templateName"].astype("string")
-    last = sent.groupby(name).max()
-    recent = sent.ge(pd.Timestamp(result.as_of) - pd.Timedelta(days=days)) & sent.le(pd.Timestamp(result.as_of))
-    count = recent.groupby(name).sum()
-    last_txt = names.map(last).map(lambda d: "—" if pd.isna(d) else pd.Timestamp(d).strftime("%Y-%m-%d"))
-    return last_txt, names.map(count).fillna(0).astype(int).map(_n)
+def _template_sends(result, keys: pd.Series, days: int) -> tuple[pd.Series, pd.Series]:
+    """(last send date text, sends in the `days` days to as-of) per folded template name: the same fact the
+    notification rules read (facts.template_sends), so the table agrees with the findings beside it."""
+    try:
+        sends = result.facts.template_sends(days)
+    except CannotJudge:
+        return (pd.Series("—", index=keys.index), pd.Series("—", index=keys.index))
+    last_txt = keys.map(sends["last_sent"]).map(lambda d: "—" if pd.isna(d) else pd.Timestamp(d).strftime("%Y-%m-%d"))
+    return last_txt, keys.map(sends["sends"]).fillna(0).astype(int).map(_n)
 
 
 def _workflow_rebuild(result, wf: pd.DataFrame, max_rows: int) -> str:
-    """Workflow rules to rebuild, grouped by their HaloPSA counterpart (halo.workflow_rebuild_as)."""
+    """Workflow rules to rebuild, grouped by their HaloPSA counterpart (facts.workflow_rules: rebuild_as)."""
     from readiness import halo
 
-    rules = result.export.tables.get("WorkflowRules", pd.DataFrame())
     names = wf["entity_id"].astype("string")
-    if len(rules) and "rule_name" in rules:
-        info = rules.drop_duplicates("rule_name").set_index("rule_name", drop=False)
-        info = info.assign(_as=halo.workflow_rebuild_as(info).to_numpy())
-
+    try:
+        info = result.facts.workflow_rules().drop_duplicates("rule_name").set_index("rule_name", drop=False)
+    except CannotJudge:
+        info = None
+    if info is not None:
         def pick(col: str) -> pd.Series:
-            if col not in info:
-                return pd.Series(pd.NA, index=wf.index, dtype="string")
-            return names.map(info[col].astype("string")).astype("string")
+            return names.map(info[col]).astype("string")
 
         df = pd.DataFrame({"Workflow rule": names, "Acts on": pick("entity"),
                            "Fires on": pick("events").str.replace("|", ", ", regex=False),
-                           "Rebuild in HaloPSA as": pick("_as"), "Sends template": pick("notification_template")})
+                           "Rebuild in HaloPSA as": pick("rebuild_as"), "Sends template": pick("notification_template")})
     else:
         df = pd.DataFrame({"Workflow rule": names, "Rebuild in HaloPSA as": _counterpart(wf)})
     df = df.sort_values(["Rebuild in HaloPSA as", "Workflow rule"])
@@ -752,14 +744,15 @@ def not_to_migrate(result, max_rows: int = 15) -> Block:
 
 
 def _automation_chart(result) -> str:
-    rules = result.export.tables.get("WorkflowRules")
-    if rules is None or rules.empty or "last_triggered" not in rules:
+    try:
+        rules = result.facts.workflow_rules()
+    except CannotJudge:
         return ""
-    last = pd.to_datetime(rules["last_triggered"], errors="coerce")
-    days = (pd.Timestamp(result.as_of) - last).dt.days.astype("Float64")
-    active = rules["active"] if "active" in rules else pd.Series(True, index=rules.index)
-    stale = _stale_days("workflow_rule_stale")
-    fig = charts.automation_age(days.astype(float), active.astype("boolean"), stale_days=stale)
+    if rules.empty or rules["days_since_triggered"].isna().all():
+        return ""
+    stale = _stale_days(result, "workflow_rule_stale")
+    fig = charts.automation_age(rules["days_since_triggered"].astype(float), rules["active"].astype("boolean"),
+                                stale_days=stale)
     return charts.figure_html(fig, "Bar chart: workflow rules by time since they last fired",
                               f"All {_n(len(rules))} captured workflow rules by when they last fired, as of "
                               f"{_date(result.as_of)}. Bars right of the dashed line are retire candidates.")

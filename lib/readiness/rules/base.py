@@ -12,12 +12,9 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from readiness.entities import ENTITIES
+from readiness.facts import CannotJudge  # noqa: F401  (raised inside a rule: coverage, not an error)
 
-AREAS = ("contracts", "billing", "services", "automations", "notifications", "data_quality", "integrations",
-         "permissions", "tickets")
-SEVERITIES = ("blocker", "high", "medium", "low", "info")
-STATUSES = ("FAIL", "REVIEW", "PASS", "ERROR")
-RULE_STATUSES = ("FAIL", "REVIEW", "PASS")  # what a rule may return; ERROR is the engine's
+from readiness.vocabulary import AREAS, RULE_STATUSES, SEVERITIES, STATUSES  # noqa: F401
 
 # DESIGN's finding entity types, plus the singular name of every entity the loader knows (a child row
 # such as a TimeEntry can be the subject of a data-quality finding).
@@ -37,8 +34,6 @@ class RuleDefinitionError(ValueError):
     """A rule's metadata breaks the catalogue's rules (raised at import)."""
 
 
-class CannotJudge(Exception):
-    """Raised inside a rule when the export lacks what it needs (a table or column): coverage, not an error."""
 
 
 @dataclass(frozen=True)

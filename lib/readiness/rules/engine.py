@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from readiness.rules.base import ENTITY_TYPES, RULE_STATUSES, RULES, SEVERITIES, CannotJudge, Rule
+from readiness.facts import Facts
 from readiness.rules.context import Context
 from readiness.rules.frames import col, repeat_text
 
@@ -31,6 +32,7 @@ class RuleRun:
     coverage: pd.DataFrame
     as_of: pd.Timestamp
     seconds: dict = field(default_factory=dict)
+    facts: Facts | None = None  # the audit's facts, with the parameters this run used
 
 
 def resolve_params(params: dict | None, rules: dict[str, Rule]) -> dict[str, dict]:
@@ -164,7 +166,8 @@ def run_rules(export, as_of=None, params: dict | None = None, only: Iterable[str
         newest = export.newest_date() if hasattr(export, "newest_date") else None
         as_of = newest if newest is not None else pd.Timestamp.today()
     as_of = pd.Timestamp(as_of).normalize()
-    ctx = Context(export, as_of)
+    facts = Facts(export, as_of, resolved)
+    ctx = Context(facts)
 
     frames, coverage, seconds = [], [], {}
     for r in selected:
@@ -204,4 +207,4 @@ def run_rules(export, as_of=None, params: dict | None = None, only: Iterable[str
     findings = _typed(findings)
     cov = pd.DataFrame(coverage, columns=COVERAGE_COLUMNS).astype(
         {"rule_id": "string", "area": "string", "severity": "string", "judged": bool, "note": "string"})
-    return RuleRun(findings=findings, coverage=cov, as_of=as_of, seconds=seconds)
+    return RuleRun(findings=findings, coverage=cov, as_of=as_of, seconds=seconds, facts=facts)

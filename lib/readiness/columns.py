@@ -1,0 +1,62 @@
+"""Column helpers the facts and the rules share: masks that treat a missing value as unknown, columns the
+export may lack, and text folding that stays vectorised on millions of rows."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+
+def flag(mask) -> pd.Series:
+    """A plain bool mask: missing (unknown) counts as False, so unknowns are never flagged."""
+    return pd.Series(mask).fillna(False).astype(bool)
+
+
+def col(df: pd.DataFrame, name: str, dtype: str | None = None) -> pd.Series:
+    """Column `name`, or an all-missing column of `dtype` when the export did not carry it."""
+    if name in df.columns:
+        return df[name]
+    return pd.Series(pd.NA, index=df.index, dtype=dtype or "object")
+
+
+def is_active(df: pd.DataFrame, name: str = "isActive") -> pd.Series:
+    """True unless the row is explicitly inactive (missing column or value = active, i.e. not excluded)."""
+    if name not in df.columns:
+        return pd.Series(True, index=df.index)
+    return ~flag(df[name].eq(False))
+
+
+def is_inactive(df: pd.DataFrame, name: str = "isActive") -> pd.Series:
+    """True only where the row is explicitly inactive (missing counts as not inactive)."""
+    if name not in df.columns:
+        return pd.Series(False, index=df.index)
+    return flag(df[name].eq(False))
+
+
+def fold_case(s: pd.Series) -> pd.Series:
+    """`str.casefold` for a text column without a Python call per value: for ASCII text casefold is lowercase,
+    which Arrow does; only values with other characters (Straße -> strasse) go through Python."""
+    t = s.astype("string")
+    out = t.str.lower()
+    ascii_ = pc.fill_null(pc.string_is_ascii(pa.array(t.array, type=pa.string())), True)  # missing stays missing
+    other = ~np.asarray(ascii_.to_numpy(zero_copy_only=False), dtype=bool)
+    if other.any():
+        out[other] = t[other].str.casefold()
+    return out
+
+
+def per_distinct(s: pd.Series, fn) -> pd.Series:
+    """`fn` (text Series -> Series) applied to each distinct value once and spread back; missing stays missing.
+
+    Names repeat (a million notification sends use a few hundred template names), and some string methods such
+    as casefold run per value in Python, so working on the distinct values is what keeps them fast."""
+    codes, uniques = pd.factorize(s.astype("string"), use_na_sentinel=True)
+    done = pd.array(fn(pd.Series(uniques, dtype="string")).to_numpy(), dtype="string")
+    return pd.Series(done.take(codes, allow_fill=True), index=s.index, dtype="string")
+
+
+def fold_space(s: pd.Series) -> pd.Series:
+    """Case and whitespace folded text ("  ACME  Ltd " -> "acmeltd"); missing stays missing."""
+    return per_distinct(s, lambda u: fold_case(u).str.replace(r"\s+", "", regex=True))

@@ -1,0 +1,124 @@
+"""Audit facts: the derived tables that rules, the report, the checklist, the effort model and the explorer
+read, each computed once per audit, on first use, from the typed tables, as of one day and with the rule
+parameters the run used.
+
+A fact is computed in one place (a function of this package's modules) and everything downstream reads it;
+nothing re-derives it from the raw tables. `Facts.for_presentation()` keeps the computed facts and drops the
+export, which is what the report's notebook receives.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import pandas as pd
+
+from readiness.facts import automations, contracts, notifications, tickets
+
+
+class CannotJudge(Exception):
+    """The export lacks what a fact or a rule needs (a table or a column): coverage, not an error."""
+
+
+class Facts:
+    """The facts of one audit of `export` as of `as_of`; `params` is {rule_id: {param: value}} as the run used
+    them (defaults included)."""
+
+    def __init__(self, export, as_of, params: dict | None = None):
+        self.export = export
+        self.as_of = pd.Timestamp(as_of).normalize()
+        self.params = {rid: dict(p) for rid, p in (params or {}).items()}
+        self._cache: dict = {}
+
+    # -- plumbing -----------------------------------------------------------------------------------------------
+    def cached(self, key, build: Callable[[], object]):
+        """`build()` computed once under `key`."""
+        if key not in self._cache:
+            if self.export is None:
+                raise KeyError(f"fact {key!r} was not computed before the export was let go")
+            self._cache[key] = build()
+        value = self._cache[key]
+        if isinstance(value, CannotJudge):  # kept by for_presentation: the export could not give this fact
+            raise value
+        return value
+
+    def param(self, rule_id: str, name: str):
+        """The value of rule `rule_id`'s parameter `name` in this run."""
+        return self.params[rule_id][name]
+
+    def has(self, entity: str) -> bool:
+        return self.export is not None and self.export.has(entity)
+
+    def table(self, entity: str) -> pd.DataFrame:
+        """The entity's typed table; raises CannotJudge ("missing X.csv") when it was not exported."""
+        if not self.has(entity):
+            raise CannotJudge(f"missing {entity}.csv")
+        return self.export.tables[entity]
+
+    def label(self, entity: str, field: str, code) -> str:
+        """Picklist label for a code (the tenant's, else Autotask's default), else the code itself."""
+        try:
+            return self.export.label(entity, field, code)
+        except Exception:  # a label is presentation only; never let it fail anything
+            return str(code)
+
+    def for_presentation(self, keys) -> "Facts":
+        """A copy holding only the facts named in `keys` (computed now if needed) and no export."""
+        out = Facts(None, self.as_of, self.params)
+        for key in keys:
+            name, *args = key if isinstance(key, tuple) else (key,)
+            try:
+                out._cache[key] = getattr(self, name)(*args)
+            except CannotJudge as exc:  # asked for again, it raises again
+                out._cache[key] = exc
+        return out
+
+    # -- the facts ------------------------------------------------------------------------------------------------
+    def company_names(self) -> pd.Series:
+        """Company name by company id (empty when Companies is missing)."""
+        return self.cached("company_names", lambda: contracts.company_names(self))
+
+    def active_customers(self) -> pd.DataFrame:
+        """Companies that are active and of type Customer (1)."""
+        return self.cached("active_customers", lambda: contracts.active_customers(self))
+
+    def contracts(self) -> pd.DataFrame:
+        """Contracts plus type label, HaloPSA target, verdict, company name and is_active."""
+        return self.cached("contracts", lambda: contracts.contracts(self))
+
+    def active_contracts(self) -> pd.DataFrame:
+        """Contracts with status Active (1)."""
+        return self.cached("active_contracts", lambda: self.contracts()[self.contracts()["is_active"]])
+
+    def ticket_contract(self) -> pd.Series:
+        """Contract id per ticket id (only tickets that carry one)."""
+        return self.cached("ticket_contract", lambda: contracts.ticket_contract(self))
+
+    def contract_activity(self) -> pd.DataFrame:
+        """Last activity date per contract id from each source the export holds (contracts.contract_activity)."""
+        return self.cached("contract_activity", lambda: contracts.contract_activity(self))
+
+    def open_tickets(self) -> pd.DataFrame:
+        """Tickets not Complete (status 5); empty when Tickets or its status is missing."""
+        return self.cached("open_tickets", lambda: tickets.open_tickets(self.export.tables.get("Tickets")))
+
+    def workflow_audit_flagged(self) -> pd.Series:
+        """Per WorkflowRules row: True when Autotask's rule audit says "Has not triggered recently"."""
+        return self.cached("workflow_audit_flagged", lambda: automations.audit_flagged(self))
+
+    def workflow_stale(self, stale_days: int) -> pd.Series:
+        """Per WorkflowRules row: True stale, False recently alive or inactive, NA unknown (automations.stale)."""
+        return self.cached(("workflow_stale", int(stale_days)), lambda: automations.stale(self, int(stale_days)))
+
+    def workflow_rules(self) -> pd.DataFrame:
+        """The captured workflow rules with what each is rebuilt as in HaloPSA and its days since it fired."""
+        return self.cached("workflow_rules", lambda: automations.workflow_rules(self))
+
+    def template_sends(self, window_days: int) -> pd.DataFrame:
+        """Per case/space-folded template name: last_sent (up to as-of) and sends in the `window_days` to as-of."""
+        return self.cached(("template_sends", int(window_days)),
+                           lambda: notifications.template_sends(self, int(window_days)))
+
+    def templates(self) -> pd.DataFrame:
+        """The captured notification templates with their folded name (the key sends are matched on)."""
+        return self.cached("templates", lambda: notifications.templates(self))
