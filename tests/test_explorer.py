@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pandas as pd
@@ -25,6 +26,7 @@ from readiness.explorer import (
     filter_contracts, filter_findings, findings_table_html, html_table, load_decisions, mute_entry, mute_finding,
     save_decision, sort_contracts, suppressions_path, units_chart_png, with_sort_keys,
 )
+from readiness.explorer.view import units_chart_html
 from readiness.loader import load_export
 from readiness.suppress import SuppressionError, apply_suppressions, load_suppressions
 
@@ -288,6 +290,68 @@ def test_everything_from_the_export_is_escaped(result):
     ftable = findings_table_html(filter_findings(result.findings, status=ALL))
     assert "<Dental>" not in ftable and "<script>" not in ftable
     assert "&lt;b&gt;" in html_table(pd.DataFrame({"<b>": ["x"]}))
+
+
+HOSTILE = "<img src=x onerror=alert(1)> \"&'"
+
+
+class _Markup(HTMLParser):
+    """Tags, attributes and text of an HTML fragment, as a browser would see them (entities decoded)."""
+
+    def __init__(self, page: str):
+        super().__init__(convert_charrefs=True)
+        self.tags, self.text = [], []
+        self.feed(page)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def test_a_hostile_contract_name_is_escaped_in_every_html_the_explorer_renders(tmp_path):
+    folder = write_export(tmp_path / "hostile")
+    contracts = pd.read_csv(folder / "Contracts.csv")
+    contracts.loc[contracts["id"].eq(101), "contractName"] = HOSTILE  # has units (chart) and is in 104's chain
+    contracts.to_csv(folder / "Contracts.csv", index=False)
+    (folder / "ServiceBundles.csv").write_text('id,name\n21,"Pack $^$ and ' + HOSTILE.replace('"', '""') + '"\n')
+    services = pd.read_csv(folder / "Services.csv")
+    services.loc[services["id"].eq(11), "name"] = "Backup $^$ " + HOSTILE  # a `$` must not break the chart
+    services.to_csv(folder / "Services.csv", index=False)
+    (folder / "client.yaml").write_text(yaml.safe_dump({"name": HOSTILE + " IT", "technicians": 5}))
+    res = run_audit(folder, as_of=AS_OF)
+    ui = ExplorerUI(res, out_dir=tmp_path / "out")
+    c, f = ui.contracts_panel, ui.findings_panel
+    assert c.selected == 101
+    d = contract_detail(res.export, 101, res.findings, res.contract_map, AS_OF)
+    pages = {
+        "head": ui.widget.children[0].value,
+        "contracts table": c.table.value,
+        "contracts table (function)": contracts_table_html(with_sort_keys(res.contract_map)),
+        "detail": c.detail_html.value,
+        "detail (function)": detail_html(d),
+        "detail of 104 (its chain names 101)": detail_html(contract_detail(res.export, 104, res.findings,
+                                                                           res.contract_map, AS_OF)),
+        "chart": c.chart.value,
+        "chart (function)": units_chart_html(d.units, d.name),
+        "findings table": f.table.value,
+        "findings table (function)": findings_table_html(filter_findings(res.findings, status=ALL), max_rows=None,
+                                                         remediation=True),
+    }
+    for where, page in pages.items():
+        assert "<img src=x" not in page and "\"&'" not in page, f"{where}: not escaped"
+        seen = _Markup(page)
+        shown = "".join(seen.text) + "".join(v or "" for _, attrs in seen.tags for v in attrs.values())
+        assert HOSTILE in shown, f"{where}: the name is not shown as text"
+        assert not [a for _, a in seen.tags if "onerror" in a], f"{where}: markup from the export became a tag"
+        assert all(t != "img" or a["src"].startswith("data:image/png;base64,") for t, a in seen.tags), where
+    # the chart is the only image; its alt text and caption carry the name as text
+    chart = _Markup(pages["chart"])
+    (img,) = [a for t, a in chart.tags if t == "img"]
+    assert HOSTILE in img["alt"] and HOSTILE in "".join(chart.text)
+    assert HOSTILE in "".join(_Markup(pages["head"]).text)
 
 
 def test_open_ended_dates_and_numbers_display_plainly(result):

@@ -159,3 +159,17 @@ def test_a_suppressions_file_with_yaml_aliases_is_refused(tmp_path):
     path.write_bytes("version: 1\nmutes: [{rule: r, entity: '*', reason: 'caf\xe9'}]\n".encode("cp1252"))
     with pytest.raises(SuppressionError, match="s.yaml"):
         load_suppressions(path)
+
+
+def test_a_mute_written_for_a_former_rule_id_still_mutes_the_renamed_rule():
+    import pandas as pd
+
+    from readiness.suppress import apply_suppressions, parse_suppressions
+
+    findings = pd.DataFrame({"finding_id": ["service_gone:Service:7"], "rule_id": ["service_gone"],
+                             "entity_type": ["Service"], "entity_id": ["7"], "status": ["REVIEW"]})
+    supp = parse_suppressions({"version": 1, "mutes": [{"rule": "service_retired_old", "reason": "Kept on purpose"}]})
+    muted, report = apply_suppressions(findings, supp, aliases={"service_gone": ("service_retired_old",)})
+    assert muted["muted"].tolist() == [True] and muted["mute_reason"].tolist() == ["Kept on purpose"]
+    plain, _ = apply_suppressions(findings, supp)
+    assert plain["muted"].tolist() == [False]

@@ -173,7 +173,8 @@ def run_audit(export_or_dir, as_of=None, client: str | None = None, suppress=Non
                                f"not '{name}' ({slug})")
 
     raw, coverage_table, rules, facts = _rules_run(export, as_of_ts, params)
-    findings, supp_report = apply_suppressions(_normalise_findings(raw), supp, as_of_ts)
+    aliases = {rid: r.aliases for rid, r in rules.items() if getattr(r, "aliases", ())}
+    findings, supp_report = apply_suppressions(_normalise_findings(raw), supp, as_of_ts, aliases)
 
     contract_map = build_contract_map(export, findings, rules)
     roll = scoring.readiness(findings, coverage_table, export, rules)

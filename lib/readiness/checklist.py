@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from readiness.entities import fold_series
+from readiness.vocabulary import PLACEMENTS
 
 ITEMS = (
     "All active clients and contacts imported and verified",
@@ -38,13 +39,14 @@ CATEGORY_PATTERNS = {
            r"endpointmanagement|^aem$",
     "accounting": r"xero|quickbooks|^qbo$|^qbd$|sage|myob|netsuite|dynamics|freshbooks",
 }
-# The rules whose findings give the checklist its counts.
-CHECKLIST_RULES = (
-    "company_duplicate_name", "contact_missing_email", "contact_duplicate_email", "configuration_item_missing_serial",
-    "orphan_reference", "ticket_open_unassigned", "ticket_open_inactive_resource", "notification_template_rebuild",
-    "notification_template_unused", "workflow_rule_rebuild", "workflow_rule_inactive", "workflow_rule_stale",
-    "workflow_rule_duplicate", "security_level_mapping",
-)
+# The rules whose findings give the checklist its counts: those declaring a checklist placement (their `feeds`).
+CHECKLIST_PLACEMENTS = tuple(p for p in PLACEMENTS if p.startswith("checklist:"))
+
+
+def checklist_rules() -> tuple[str, ...]:
+    from readiness.rules.base import feeding
+
+    return tuple(dict.fromkeys(rid for p in CHECKLIST_PLACEMENTS for rid in feeding(p)))
 CATEGORY_LABEL = {"subscription": "Subscription platforms", "rmm": "RMM", "accounting": "Accounting"}
 
 
@@ -126,7 +128,7 @@ def build_checklist(export, findings: pd.DataFrame, contract_map: pd.DataFrame, 
     contract_fails = int((~muted & findings["area"].isin(["contracts", "billing"])
                           & findings["status"].eq("FAIL")).sum())
     # Only the rules named below matter from here on: one filter instead of a full scan per count.
-    findings = findings[findings["rule_id"].isin(CHECKLIST_RULES)]
+    findings = findings[findings["rule_id"].isin(checklist_rules())]
     if integrations is None:
         integrations = classify_integrations(client.get("integrations") or [])
     rows = []

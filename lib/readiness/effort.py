@@ -15,6 +15,7 @@ import math
 import pandas as pd
 
 from readiness.facts.tickets import open_tickets
+from readiness.vocabulary import OPEN_STATUSES
 
 # --- model constants -------------------------------------------------------------------------------------------
 # Focused hours per week the migration team (PSA owner + consultant) puts into the project: a base plus a
@@ -187,10 +188,12 @@ def estimate_effort(counts: dict) -> dict:
     }
 
 
-def _count(findings: pd.DataFrame, rule_id: str, statuses=("FAIL", "REVIEW")) -> int | None:
-    """Distinct entities with `rule_id` in `statuses` (muted included: the work exists either way), None if
-    the rule produced no finding at all."""
-    part = findings[findings["rule_id"].eq(rule_id)]
+def _count(findings: pd.DataFrame, placement: str, statuses=OPEN_STATUSES) -> int | None:
+    """Distinct entities in `statuses` (muted included: the work exists either way) found by the rules feeding
+    `placement` (an effort work item), None if those rules produced no finding at all."""
+    from readiness.rules.base import feeding
+
+    part = findings[findings["rule_id"].isin(feeding(placement))]
     if part.empty:
         return None
     return int(part.loc[part["status"].isin(list(statuses)), "entity_id"].nunique())
@@ -220,7 +223,7 @@ def effort_counts(export, findings: pd.DataFrame, contract_map: pd.DataFrame, in
 
     wf = export.tables.get("WorkflowRules")
     wf_total = 0 if wf is None else len(wf)
-    rebuild = _count(findings, "workflow_rule_rebuild")
+    rebuild = _count(findings, "effort:workflow_rules_rebuild")
     if rebuild is None and wf is not None and "active" in wf:
         rebuild = int(wf["active"].fillna(False).astype(bool).sum())
     counts["workflow_rules_total"] = wf_total
@@ -228,7 +231,7 @@ def effort_counts(export, findings: pd.DataFrame, contract_map: pd.DataFrame, in
     counts["workflow_rules_retire"] = max(wf_total - (rebuild or 0), 0)
 
     nt = export.tables.get("NotificationTemplates")
-    templates = _count(findings, "notification_template_rebuild")
+    templates = _count(findings, "effort:templates_rebuild")
     if templates is None and nt is not None and "active" in nt:
         templates = int(nt["active"].fillna(False).astype(bool).sum())
     counts["templates_total"] = 0 if nt is None else len(nt)
@@ -246,7 +249,7 @@ def effort_counts(export, findings: pd.DataFrame, contract_map: pd.DataFrame, in
     counts["technicians"] = techs if techs and techs > 0 else DEFAULT_TECHNICIANS
     counts["technicians_assumed"] = not (techs and techs > 0)
 
-    counts["security_levels"] = _count(findings, "security_level_mapping") or 0
+    counts["security_levels"] = _count(findings, "effort:security_levels") or 0
     dq = findings[findings["area"].eq("data_quality") & findings["status"].isin(["FAIL", "REVIEW"])]
     counts["data_quality_issues"] = int(len(dq))
     counts["open_tickets"] = open_ticket_count(export)

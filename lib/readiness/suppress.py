@@ -151,8 +151,12 @@ def apply_suppressions(
     findings: pd.DataFrame,
     supp: Suppressions | None,
     as_of: pd.Timestamp | None = None,
+    aliases: dict[str, tuple[str, ...]] | None = None,
 ) -> tuple[pd.DataFrame, dict]:
     """Mark findings matched by unexpired mutes as muted.
+
+    `aliases` ({rule id: its former ids}, from the rules' declarations) lets a mute written for a rule's old id
+    keep muting the renamed rule's findings.
 
     Returns (findings with `muted` (bool) and `mute_reason` (string) columns, report dict) where the report
     lists the file, mutes applied (with finding counts), expired and unused. A mute with `expires` before
@@ -183,8 +187,10 @@ def apply_suppressions(
             report["expired"].append(entry)
             continue
         ent = _pattern(m.entity)
+        pattern = _pattern(m.rule)
+        renamed = [rid for rid, former in (aliases or {}).items() if any(pattern.match(f) for f in former)]
         hit = (
-            rule_ids.str.match(_pattern(m.rule)).fillna(False)
+            (rule_ids.str.match(pattern).fillna(False) | rule_ids.isin(renamed))
             & (entity_ids.str.match(ent).fillna(False) | typed_ids.str.match(ent).fillna(False))
         ).to_numpy() & open_rows
         hits = pd.Series(hit, index=out.index)

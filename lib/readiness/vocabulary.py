@@ -26,3 +26,25 @@ VERDICTS = ("direct", "rethink", "manual", "retire")
 # Autotask's Contracts.contractType codes (Autotask help: ContractsEntity; codes as public tenants' data show them).
 CONTRACT_TYPE_LABELS = {1: "Time & Materials", 3: "Fixed Price", 4: "Block Hours", 6: "Retainer",
                         7: "Recurring Service", 8: "Per Ticket"}
+
+# Where a rule's findings appear besides the findings list, declared by the rule (Rule.feeds) and validated when
+# it is declared; the report, the checklist and the effort model pick their rules by these names.
+PLACEMENTS = {
+    "rebuild:workflow_rules": "report, what must be rebuilt by hand: workflow rules",
+    "rebuild:templates": "report, what must be rebuilt by hand: notification templates",
+    "rebuild:integrations": "report, what must be rebuilt by hand: integrations",
+    "rebuild:security_levels": "report, what must be rebuilt by hand: security levels as HaloPSA roles",
+    "retire:automations": "report, what not to migrate: stale or inactive workflow rules",
+    "retire:templates": "report, what not to migrate: unused notification templates",
+    "retire:services": "report, what not to migrate: retired services",
+    "retire:contracts": "report, what not to migrate: active contracts with no recent activity",
+    "effort:workflow_rules_rebuild": "effort model: workflow rules to rebuild",
+    "effort:templates_rebuild": "effort model: notification templates to re-author",
+    "effort:security_levels": "effort model: security levels to define",
+    "checklist:clients": "go-live checklist: clients and contacts",
+    "checklist:assets": "go-live checklist: assets",
+    "checklist:open_tickets": "go-live checklist: open tickets",
+    "checklist:templates": "go-live checklist: notification templates",
+    "checklist:workflows": "go-live checklist: workflow automations",
+    "checklist:roles": "go-live checklist: roles and permissions",
+}

@@ -20,8 +20,9 @@ __all__ = ["build_report", "report_command", "ReportError", "PdfUnavailable"]
 def presented_facts(result) -> list:
     """The facts the report's sections read (report/present.py): templates and their sends over the window the
     run used, and the workflow rules. Only facts travel to the notebook, never the export's tables."""
-    return ["templates", "workflow_rules",
-            ("template_sends", int(result.facts.param("notification_template_unused", "stale_days")))]
+    from readiness.report.present import _window
+
+    return ["templates", "workflow_rules", ("template_sends", _window(result, "retire:templates"))]
 
 
 def for_presentation(result):

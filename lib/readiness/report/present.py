@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from readiness.columns import fold_space
+from readiness.vocabulary import OPEN_STATUSES
 from readiness.facts import CannotJudge
 from readiness.report import charts
 from readiness.scoring import classify
@@ -257,9 +258,13 @@ def _title(rule_id: str, findings: pd.DataFrame) -> str:
     return _rule_text(rule_id, own, "title") or rule_id
 
 
-def _stale_days(result, rule_id: str) -> int:
-    """The look-back window rule `rule_id` used in this run (its parameter, not its default)."""
-    return int(result.facts.param(rule_id, "stale_days"))
+def _window(result, placement: str) -> int:
+    """The look-back window (stale_days) the rules feeding `placement` used in this run: their parameter, not its
+    default (the longest, when they differ)."""
+    from readiness.rules.base import feeding
+
+    return max(int(result.facts.param(rid, "stale_days")) for rid in feeding(placement)
+               if "stale_days" in result.facts.params.get(rid, {}))
 
 
 def _rejected_rows(result) -> tuple[int, int]:
@@ -583,15 +588,17 @@ def _agreed_decisions(result, max_rows: int) -> str:
 def rebuild_by_hand(result, max_rows: int = 15) -> Block:
     """What no tool migrates: workflow rules (with their HaloPSA counterpart), notification templates (client-facing
     first), integrations and security levels."""
+    from readiness.rules.base import feeding
+
     f = _live(result.findings)
     parts = []
-    wf = f[f["rule_id"].eq("workflow_rule_rebuild")]
+    wf = f[f["rule_id"].isin(feeding("rebuild:workflow_rules"))]
     if len(wf):
         parts.append(_workflow_rebuild(result, wf, max_rows))
-    nt = f[f["rule_id"].eq("notification_template_rebuild")]
+    nt = f[f["rule_id"].isin(feeding("rebuild:templates"))]
     if len(nt):
         parts.append(_template_rebuild(result, nt, max_rows))
-    it = f[f["rule_id"].eq("integration_rebuild")]
+    it = f[f["rule_id"].isin(feeding("rebuild:integrations"))]
     if len(it):
         from readiness import halo
 
@@ -604,7 +611,7 @@ def rebuild_by_hand(result, max_rows: int = 15) -> Block:
         parts.append(f'<h3>Integrations: {_n(len(it))} to reconfigure and test ({_n(native.isna().sum())} without '
                      'a native HaloPSA integration)</h3>'
                      + _table(df, [22, 28, 50], max_rows, "integrations"))
-    sl = f[f["rule_id"].eq("security_level_mapping")]
+    sl = f[f["rule_id"].isin(feeding("rebuild:security_levels"))]
     if len(sl):
         labels = sl["entity_id"].map(lambda c: _label(result.export, "Resources", "userType", c))
         df = pd.DataFrame({"Security level": labels.astype("string"), "Detail": sl["reason"].astype("string")})
@@ -620,7 +627,7 @@ def _template_rebuild(result, nt: pd.DataFrame, max_rows: int) -> str:
     """Notification templates in use, client-facing first, with their event and recent sends."""
     names = nt["entity_id"].astype("string")
     keys = fold_space(names)
-    window = _stale_days(result, "notification_template_unused")
+    window = _window(result, "retire:templates")
     try:
         info = result.facts.templates().drop_duplicates("key").set_index("key")
     except CannotJudge:
@@ -699,24 +706,26 @@ def _counterpart(rows: pd.DataFrame) -> pd.Series:
 
 
 NOT_MIGRATE = [
-    # (rule ids, heading, what to say)
-    (("workflow_rule_stale", "workflow_rule_inactive"), "Stale or inactive workflow rules",
+    # (placement: the rules declaring it feed this part, heading, what to say)
+    ("retire:automations", "Stale or inactive workflow rules",
      "Rules that are switched off or have not fired recently. Confirm with the team and leave them behind."),
-    (("notification_template_unused",), "Unused notification templates",
+    ("retire:templates", "Unused notification templates",
      "Templates with no send in the notification history for the period. Do not re-author them."),
-    (("service_retired",), "Retired services",
+    ("retire:services", "Retired services",
      "Services on no active contract and not billed recently. Start HaloPSA without them."),
-    (("contract_no_activity",), "Active contracts with no recent activity",
+    ("retire:contracts", "Active contracts with no recent activity",
      "Candidates to end rather than migrate: no time, units or charges for the period."),
 ]
 
 
 def not_to_migrate(result, max_rows: int = 15) -> Block:
     """Clean-up list: stale automations, unused templates, retired services, inactive and idle contracts."""
+    from readiness.rules.base import feeding
+
     f = _live(result.findings)
     parts = []
-    for rule_ids, heading, say in NOT_MIGRATE:
-        rows = f[f["rule_id"].isin(rule_ids) & f["status"].isin(["FAIL", "REVIEW"])]
+    for placement, heading, say in NOT_MIGRATE:
+        rows = f[f["rule_id"].isin(feeding(placement)) & f["status"].isin(OPEN_STATUSES)]
         if rows.empty:
             continue
         df = pd.DataFrame({"Name / ID": rows["entity_id"].astype("string"),
@@ -750,7 +759,7 @@ def _automation_chart(result) -> str:
         return ""
     if rules.empty or rules["days_since_triggered"].isna().all():
         return ""
-    stale = _stale_days(result, "workflow_rule_stale")
+    stale = _window(result, "retire:automations")
     fig = charts.automation_age(rules["days_since_triggered"].astype(float), rules["active"].astype("boolean"),
                                 stale_days=stale)
     return charts.figure_html(fig, "Bar chart: workflow rules by time since they last fired",

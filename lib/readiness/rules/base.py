@@ -14,7 +14,7 @@ from typing import Callable
 from readiness.entities import ENTITIES
 from readiness.facts import CannotJudge  # noqa: F401  (raised inside a rule: coverage, not an error)
 
-from readiness.vocabulary import AREAS, RULE_STATUSES, SEVERITIES, STATUSES  # noqa: F401
+from readiness.vocabulary import AREAS, PLACEMENTS, RULE_STATUSES, SEVERITIES, STATUSES  # noqa: F401
 
 # DESIGN's finding entity types, plus the singular name of every entity the loader knows (a child row
 # such as a TimeEntry can be the subject of a data-quality finding).
@@ -52,6 +52,8 @@ class Rule:
     params: dict = field(default_factory=dict)
     weight: float = 1.0
     edge_case: bool = False
+    feeds: tuple[str, ...] = ()  # vocabulary.PLACEMENTS: report section, checklist item, effort work item
+    aliases: tuple[str, ...] = ()  # former ids: suppressions written for them still mute this rule's findings
 
     def __post_init__(self):
         problems = validate(self)
@@ -113,6 +115,14 @@ def validate(r: Rule) -> list[str]:
         p.append("edge_case must be True or False")
     elif r.edge_case and r.entity_type != "Contract":
         p.append("an edge_case rule must judge Contracts (its hits are listed on the contract map)")
+    if not isinstance(r.feeds, tuple) or not all(isinstance(x, str) for x in r.feeds):
+        p.append("feeds must be a tuple of placement names")
+    else:
+        unknown = [x for x in r.feeds if x not in PLACEMENTS]
+        if unknown:
+            p.append(f"feeds unknown placements {unknown} (known: {', '.join(PLACEMENTS)})")
+    if not isinstance(r.aliases, tuple) or not all(isinstance(a, str) and _SNAKE.match(a) for a in r.aliases):
+        p.append("aliases must be a tuple of snake_case former ids")
     return p
 
 
@@ -121,7 +131,7 @@ RULES: dict[str, Rule] = {}
 
 def rule(*, id: str, area: str, severity: str, title: str, impact: str, remediation: str, entity_type: str,
          requires: tuple[str, ...] = (), params: dict | None = None, weight: float = 1.0, edge_case: bool = False,
-         registry: dict | None = None):
+         feeds: tuple[str, ...] = (), aliases: tuple[str, ...] = (), registry: dict | None = None):
     """Declare a rule on its function and add it to `registry` (default: the catalogue, RULES).
 
     Raises RuleDefinitionError for invalid metadata or an id already registered.
@@ -130,12 +140,40 @@ def rule(*, id: str, area: str, severity: str, title: str, impact: str, remediat
     def wrap(func):
         r = Rule(id=id, area=area, severity=severity, title=title, impact=impact, remediation=remediation,
                  entity_type=entity_type, func=func, requires=tuple(requires), params=dict(params or {}),
-                 weight=float(weight), edge_case=edge_case)
+                 weight=float(weight), edge_case=edge_case, feeds=tuple(feeds), aliases=tuple(aliases))
         target = RULES if registry is None else registry
         if r.id in target:
             raise RuleDefinitionError(f"rule {r.id!r}: id already registered")
+        taken = [a for a in r.aliases if a in target or any(a in other.aliases for other in target.values())]
+        if taken:
+            raise RuleDefinitionError(f"rule {r.id!r}: alias {taken[0]!r} is another rule's id or alias")
         target[r.id] = r
         func.rule = r
         return func
 
     return wrap
+
+
+def feeding(placement: str, registry: dict | None = None) -> tuple[str, ...]:
+    """Ids of the rules whose findings appear at `placement` (their declared `feeds`), in catalogue order.
+    Raises KeyError for a placement that is not declared, so a misspelt one fails at once."""
+    if placement not in PLACEMENTS:
+        raise KeyError(f"unknown placement {placement!r}; known: {', '.join(PLACEMENTS)}")
+    if registry is None:
+        import readiness.rules  # noqa: F401  (importing the catalogue registers every rule in RULES)
+    return tuple(rid for rid, r in (RULES if registry is None else registry).items() if placement in r.feeds)
+
+
+def rule_ref(*ids: str, registry: dict | None = None) -> tuple[str, ...]:
+    """`ids`, checked to be declared rules: how modules outside the rules name one, so a misspelt or retired id
+    fails at import instead of silently matching nothing."""
+    target = RULES if registry is None else registry
+    unknown = [i for i in ids if i not in target]
+    if unknown:
+        raise RuleDefinitionError(f"no rule with id {', '.join(map(repr, unknown))}")
+    return ids
+
+
+def canonical_ids(registry: dict | None = None) -> dict[str, str]:
+    """{former id: current id} for every declared alias."""
+    return {a: rid for rid, r in (RULES if registry is None else registry).items() for a in r.aliases}

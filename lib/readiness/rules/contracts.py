@@ -57,6 +57,7 @@ def contract_expired_active(ctx):
 
 @rule(
     id="contract_no_activity", area="contracts", severity="low", entity_type="Contract", edge_case=True,
+    feeds=("retire:contracts",),
     title="Active contract has had no time, service units or charges for a long time",
     impact="A dormant contract rebuilt in HaloPSA adds an agreement, billing rules and recurring lines that bill "
            "nothing or bill by mistake, and confuses agreement matching for the client.",

@@ -30,6 +30,7 @@ def _active_contacts(ctx) -> pd.DataFrame:
 
 @rule(
     id="company_duplicate_name", area="data_quality", severity="high", entity_type="Company",
+    feeds=("checklist:clients",),
     title="Active customer's name collides with another active customer once case and spaces are ignored",
     impact="HaloPSA's client import matches on name: colliding names merge two clients into one, mixing their "
            "users, assets, tickets and billing.",
@@ -53,6 +54,7 @@ def company_duplicate_name(ctx):
 
 @rule(
     id="contact_missing_email", area="data_quality", severity="medium", entity_type="Contact",
+    feeds=("checklist:clients",),
     title="Active contact has no email address",
     impact="HaloPSA matches users by email on import and on incoming mail; a contact without one cannot log in "
            "to the portal, and e-mails from them create new unknown users.",
@@ -71,6 +73,7 @@ def contact_missing_email(ctx):
 
 @rule(
     id="contact_duplicate_email", area="data_quality", severity="high", entity_type="Contact",
+    feeds=("checklist:clients",),
     title="Two or more active contacts share one email address",
     impact="HaloPSA matches users by email: contacts sharing one address merge on import, and replies land on "
            "whichever user HaloPSA picks.",
@@ -122,6 +125,7 @@ def _ci_names(ctx, ci: pd.DataFrame) -> pd.Series:
 
 @rule(
     id="configuration_item_missing_serial", area="data_quality", severity="low", entity_type="ConfigurationItem",
+    feeds=("checklist:assets",),
     title="Active configuration item has no serial number",
     impact="HaloPSA asset imports and RMM syncs usually match assets on serial number; an asset without one is "
            "duplicated when the RMM integration creates it again.",
@@ -208,6 +212,7 @@ LINKS = [
 
 @rule(
     id="orphan_reference", area="data_quality", severity="high", entity_type="Contact",
+    feeds=("checklist:assets",),
     title="Row points at a parent record that is not in the export",
     impact="HaloPSA imports parents first (clients, then users, assets, tickets, actions); a row whose parent "
            "is missing is rejected or lands on the wrong client.",

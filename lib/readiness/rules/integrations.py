@@ -24,6 +24,7 @@ def _integration_names(client: dict) -> pd.Series:
 
 @rule(
     id="integration_rebuild", area="integrations", severity="medium", entity_type="Integration",
+    feeds=("rebuild:integrations",),
     title="Integration must be set up again against HaloPSA",
     impact="No integration carries over: RMM alerts, accounting sync and subscription quantities stop at "
            "cutover until each tool is reconnected to HaloPSA and tested; tools with no HaloPSA integration "

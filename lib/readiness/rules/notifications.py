@@ -17,6 +17,7 @@ def _last_sent(ctx, t: pd.DataFrame) -> pd.Series:
 
 @rule(
     id="notification_template_unused", area="notifications", severity="low", entity_type="NotificationTemplate",
+    feeds=("retire:templates", "checklist:templates"),
     title="Notification template has sent nothing recently",
     impact="Every template has to be re-authored as a HaloPSA email template; one that no longer sends is work "
            "with no benefit.",
@@ -38,6 +39,7 @@ def notification_template_unused(ctx):
 
 @rule(
     id="notification_template_rebuild", area="notifications", severity="medium", entity_type="NotificationTemplate",
+    feeds=("rebuild:templates", "effort:templates_rebuild", "checklist:templates"),
     title="Notification template in use must be re-authored in HaloPSA",
     impact="No tool migrates notification templates; clients notice a missing or broken acknowledgement or "
            "update e-mail on day one.",

@@ -43,6 +43,7 @@ def service_inactive_in_use(ctx):
 
 @rule(
     id="service_retired", area="services", severity="low", entity_type="Service",
+    feeds=("retire:services",),
     title="Service is on no active contract and has billed no units recently",
     impact="Migrating a retired service adds a HaloPSA item nobody sells, clutters the item list used on "
            "recurring invoices, and invites it back onto new agreements.",
