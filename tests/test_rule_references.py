@@ -123,3 +123,29 @@ def test_aliases_are_declared_once():
     make("service_gone", ("service_retired_old",))
     with pytest.raises(RuleDefinitionError, match="alias 'service_retired_old'"):
         make("service_gone_again", ("service_retired_old",))
+
+
+@pytest.mark.parametrize("columns, message", [
+    ({"Contracts": ("status",)}, "only the history tables"),
+    ({"Tickets": ("statuz",)}, "not fields of Autotask's Tickets"),
+    ({"Tickets": "status"}, "must be a tuple"),
+])
+def test_declared_columns_are_checked_when_a_rule_is_declared(columns, message):
+    def demo_rule(ctx):
+        return None
+
+    with pytest.raises(RuleDefinitionError, match=message):
+        rule(id="demo_rule", area="tickets", severity="low", title="Demo condition holds", impact="x",
+             remediation="y", entity_type="Ticket", columns=columns, registry={})(demo_rule)
+
+
+def test_the_lean_load_keeps_what_the_rules_and_facts_declare():
+    from readiness.facts import COLUMNS
+    from readiness.rules.base import lean_columns
+
+    lean = lean_columns()
+    for r in RULES.values():
+        for table, names in r.columns.items():
+            assert set(names) <= set(lean[table]), (r.id, table)
+    for table, names in COLUMNS.items():
+        assert set(names) <= set(lean[table]), table

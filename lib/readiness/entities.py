@@ -159,6 +159,7 @@ CAPTURED = ("WorkflowRules", "NotificationTemplates")
 # the required columns and, unless client.yaml gives the export_date, every record-history date (they then set
 # the default as-of). The rest is neither read nor typed, so a bad value there rejects no row. A plain
 # load_export keeps every column.
+HISTORY_TABLES = ("TimeEntries", "Tickets", "NotificationHistory", "ContractServiceUnits", "BillingItems")
 AUDIT_COLUMNS = {
     "TimeEntries": ("ticketID", "resourceID", "roleID", "billingCodeID", "contractID", "dateWorked",
                     "hoursWorked", "hoursToBill"),

@@ -15,6 +15,15 @@ import pandas as pd
 
 from readiness.facts import automations, contracts, notifications, tickets
 
+# The history-table columns the facts read (the rules declare theirs): the lean load keeps these.
+COLUMNS = {
+    "TimeEntries": ("ticketID", "contractID", "dateWorked"),
+    "Tickets": ("contractID", "status"),
+    "ContractServiceUnits": ("contractID", "startDate", "endDate", "units"),
+    "BillingItems": ("contractID", "itemDate"),
+    "NotificationHistory": ("templateName", "notificationSentTime"),
+}
+
 
 class CannotJudge(Exception):
     """The export lacks what a fact or a rule needs (a table or a column): coverage, not an error."""

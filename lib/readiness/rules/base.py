@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
-from readiness.entities import ENTITIES
+from readiness.entities import ENTITIES, HISTORY_TABLES, field_kind
 from readiness.facts import CannotJudge  # noqa: F401  (raised inside a rule: coverage, not an error)
 
 from readiness.vocabulary import AREAS, PLACEMENTS, RULE_STATUSES, SEVERITIES, STATUSES  # noqa: F401
@@ -52,6 +52,7 @@ class Rule:
     params: dict = field(default_factory=dict)
     weight: float = 1.0
     edge_case: bool = False
+    columns: dict = field(default_factory=dict)  # {history table: columns read}: what the lean load keeps
     feeds: tuple[str, ...] = ()  # vocabulary.PLACEMENTS: report section, checklist item, effort work item
     aliases: tuple[str, ...] = ()  # former ids: suppressions written for them still mute this rule's findings
 
@@ -115,6 +116,19 @@ def validate(r: Rule) -> list[str]:
         p.append("edge_case must be True or False")
     elif r.edge_case and r.entity_type != "Contract":
         p.append("an edge_case rule must judge Contracts (its hits are listed on the contract map)")
+    if not isinstance(r.columns, dict):
+        p.append("columns must be a dict of history table -> column names")
+    else:
+        for table, names in r.columns.items():
+            if table not in HISTORY_TABLES:
+                p.append(f"columns names {table!r}; only the history tables ({', '.join(HISTORY_TABLES)}) are "
+                         f"loaded lean")
+            elif not isinstance(names, tuple) or not all(isinstance(n, str) for n in names):
+                p.append(f"columns of {table} must be a tuple of field names")
+            else:
+                unknown = [n for n in names if field_kind(table, n) is None]
+                if unknown:
+                    p.append(f"columns of {table}: {unknown} are not fields of Autotask's {table}")
     if not isinstance(r.feeds, tuple) or not all(isinstance(x, str) for x in r.feeds):
         p.append("feeds must be a tuple of placement names")
     else:
@@ -131,7 +145,8 @@ RULES: dict[str, Rule] = {}
 
 def rule(*, id: str, area: str, severity: str, title: str, impact: str, remediation: str, entity_type: str,
          requires: tuple[str, ...] = (), params: dict | None = None, weight: float = 1.0, edge_case: bool = False,
-         feeds: tuple[str, ...] = (), aliases: tuple[str, ...] = (), registry: dict | None = None):
+         columns: dict | None = None, feeds: tuple[str, ...] = (), aliases: tuple[str, ...] = (),
+         registry: dict | None = None):
     """Declare a rule on its function and add it to `registry` (default: the catalogue, RULES).
 
     Raises RuleDefinitionError for invalid metadata or an id already registered.
@@ -140,7 +155,8 @@ def rule(*, id: str, area: str, severity: str, title: str, impact: str, remediat
     def wrap(func):
         r = Rule(id=id, area=area, severity=severity, title=title, impact=impact, remediation=remediation,
                  entity_type=entity_type, func=func, requires=tuple(requires), params=dict(params or {}),
-                 weight=float(weight), edge_case=edge_case, feeds=tuple(feeds), aliases=tuple(aliases))
+                 weight=float(weight), edge_case=edge_case, columns=dict(columns or {}), feeds=tuple(feeds),
+                 aliases=tuple(aliases))
         target = RULES if registry is None else registry
         if r.id in target:
             raise RuleDefinitionError(f"rule {r.id!r}: id already registered")
@@ -177,3 +193,17 @@ def rule_ref(*ids: str, registry: dict | None = None) -> tuple[str, ...]:
 def canonical_ids(registry: dict | None = None) -> dict[str, str]:
     """{former id: current id} for every declared alias."""
     return {a: rid for rid, r in (RULES if registry is None else registry).items() for a in r.aliases}
+
+
+def lean_columns(registry: dict | None = None) -> dict[str, tuple[str, ...]]:
+    """{history table: columns} the audit reads: every rule's declared `columns` plus the facts' (facts.COLUMNS).
+    The lean load keeps these (and keys, required columns and record dates); nothing else of those tables."""
+    from readiness.facts import COLUMNS as FACT_COLUMNS
+
+    if registry is None:
+        import readiness.rules  # noqa: F401  (importing the catalogue registers every rule in RULES)
+    out: dict[str, dict] = {t: {} for t in HISTORY_TABLES}
+    for declared in [FACT_COLUMNS, *(r.columns for r in (RULES if registry is None else registry).values())]:
+        for table, names in declared.items():
+            out[table].update(dict.fromkeys(names))
+    return {t: tuple(names) for t, names in out.items()}

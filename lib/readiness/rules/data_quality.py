@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from readiness.entities import singular
+from readiness.entities import HISTORY_TABLES, singular
 from readiness.rules.base import CannotJudge, rule
 from readiness.rules.frames import (blank, col, concat, flag, fold_case, fold_space, group_join, ids, is_active, judged, named,
                                     result)
@@ -210,6 +210,15 @@ LINKS = [
 ]
 
 
+def _history_links(links) -> dict[str, tuple[str, ...]]:
+    """The foreign keys of LINKS that sit on history tables: the columns orphan_reference reads there."""
+    out: dict[str, tuple[str, ...]] = {}
+    for child, key, _ in links:
+        if child in HISTORY_TABLES:
+            out[child] = out.get(child, ()) + (key,)
+    return out
+
+
 @rule(
     id="orphan_reference", area="data_quality", severity="high", entity_type="Contact",
     feeds=("checklist:assets",),
@@ -218,6 +227,7 @@ LINKS = [
            "is missing is rejected or lands on the wrong client.",
     remediation="Re-export the missing parent rows (or the complete entity) from Autotask, or drop the orphaned "
                 "rows deliberately before the HaloPSA import.",
+    columns=_history_links(LINKS),
 )
 def orphan_reference(ctx):
     """For each parent link with both tables exported: a child row whose foreign key is set but not among

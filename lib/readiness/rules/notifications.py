@@ -23,6 +23,7 @@ def _last_sent(ctx, t: pd.DataFrame) -> pd.Series:
            "with no benefit.",
     remediation="Do not rebuild it in HaloPSA; keep a copy of its text in the migration notes.",
     requires=("NotificationTemplates", "NotificationHistory"), params={"stale_days": 180},
+    columns={"NotificationHistory": ("templateName", "notificationSentTime")},
 )
 def notification_template_unused(ctx):
     """Template with no NotificationHistory send (by templateName) in the last `stale_days` days (default
@@ -46,6 +47,7 @@ def notification_template_unused(ctx):
     remediation="Re-author it as a HaloPSA email template with $-variables and attach it to the matching "
                 "notification or SLA event; client-facing templates first.",
     requires=("NotificationTemplates", "NotificationHistory"), params={"stale_days": 180},
+    columns={"NotificationHistory": ("templateName", "notificationSentTime")},
 )
 def notification_template_rebuild(ctx):
     """Template sent within `stale_days` days (default 180): REVIEW; client-facing (recipients = client)
@@ -73,6 +75,7 @@ def notification_template_rebuild(ctx):
     remediation="Capture it (subject, body, recipients, event) on the NotificationTemplates sheet and plan it as "
                 "a HaloPSA email template.",
     requires=("NotificationHistory", "NotificationTemplates"), params={"stale_days": 180},
+    columns={"NotificationHistory": ("templateName", "notificationSentTime")},
 )
 def notification_template_uncaptured(ctx):
     """templateName sent within `stale_days` days (default 180) that matches no captured template (case and

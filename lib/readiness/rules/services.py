@@ -49,6 +49,7 @@ def service_inactive_in_use(ctx):
            "recurring invoices, and invites it back onto new agreements.",
     remediation="Do not create it as a HaloPSA item; keep its history in the Autotask archive.",
     requires=("Services", "ContractServices", "Contracts"), params={"stale_days": 180},
+    columns={"ContractServiceUnits": ("serviceID", "contractServiceID", "units", "startDate", "endDate")},
 )
 def service_retired(ctx):
     """Service on no active contract and with no ContractServiceUnits (units > 0) overlapping the last

@@ -23,6 +23,7 @@ def _ticket_names(t: pd.DataFrame) -> pd.Series:
     remediation="Assign a queue or a resource in Autotask before the open-ticket migration, or map it to a "
                 "default HaloPSA team in the import.",
     requires=("Tickets",),
+    columns={"Tickets": ("status", "queueID", "assignedResourceID", "ticketNumber", "companyID")},
 )
 def ticket_open_unassigned(ctx):
     """Open ticket (status not Complete) with blank queueID and blank assignedResourceID: REVIEW; open
@@ -43,6 +44,7 @@ def ticket_open_unassigned(ctx):
            "matching, and the client's open work is dropped at cutover.",
     remediation="Reassign the ticket to an active resource in Autotask before the open-ticket migration.",
     requires=("Tickets", "Resources"),
+    columns={"Tickets": ("status", "assignedResourceID", "ticketNumber", "companyID")},
 )
 def ticket_open_inactive_resource(ctx):
     """Open ticket whose assignedResourceID is a Resource with isActive false: FAIL; assigned to an active
