@@ -42,10 +42,11 @@ STAGES = """
 import json, sys, time, tempfile
 t0 = time.perf_counter()
 from readiness.loader import load_export
+from readiness.rules import lean_columns
 from readiness.rules import run_rules, RULES
 from readiness.audit import run_audit, write_outputs
 t_import = time.perf_counter() - t0
-t0 = time.perf_counter(); export = load_export(sys.argv[1], lean=True); t_load = time.perf_counter() - t0
+t0 = time.perf_counter(); export = load_export(sys.argv[1], lean=lean_columns()); t_load = time.perf_counter() - t0
 as_of = export.newest_date()
 rules = {}
 for rid in RULES:

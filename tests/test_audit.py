@@ -382,11 +382,13 @@ def test_rejected_rows_are_written_with_file_row_column_and_reason(tmp_path):
 
 @pytest.mark.parametrize("sample", ["acme-it", "northwind-grid", "contoso-json"])
 def test_reading_only_the_audited_columns_changes_no_finding(sample):
-    """The audit's lean load (entities.AUDIT_COLUMNS) must leave out only columns no rule, map or roll-up reads."""
+    """The audit's lean load (the columns the rules and facts declare, rules.lean_columns()) must leave out only
+    columns no rule, fact, map or roll-up reads: a rule that reads an undeclared column changes a finding here."""
     from readiness.loader import load_export
+    from readiness.rules import lean_columns
 
     folder = SAMPLE.parent / sample
-    full, lean = run_audit(load_export(folder)), run_audit(load_export(folder, lean=True))
+    full, lean = run_audit(load_export(folder)), run_audit(load_export(folder, lean=lean_columns()))
     assert len(lean.export.tables["TimeEntries"].columns) < len(full.export.tables["TimeEntries"].columns)
     pd.testing.assert_frame_equal(lean.findings, full.findings)
     pd.testing.assert_frame_equal(lean.contract_map, full.contract_map)

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from readiness.loader import detect_date_order, load_export
+from readiness.rules import lean_columns
 
 REST_CONTRACTS = [
     {"id": 101, "contractName": "Managed Services", "companyID": 1, "contractType": 7, "status": 1,
@@ -297,7 +298,7 @@ def test_lean_load_reads_only_audited_columns_and_keeps_every_row(tmp_path):
           "id,ticketID,dateWorked,endDateTime,createDateTime,hoursWorked,summaryNotes,Custom Thing\n"
           '1,5,2025-01-02,2025-01-02T10:00:00Z,2025-01-03T09:00:00Z,1.5,"Fixed, at last",x\n'
           "2,5,2025-01-03,2025-01-03T10:00:00Z,2025-01-04T09:00:00Z,0.5,Call,y\n")
-    full, lean = load_export(tmp_path), load_export(tmp_path, lean=True)
+    full, lean = load_export(tmp_path), load_export(tmp_path, lean=lean_columns())
     dropped = ["endDateTime", "summaryNotes", "customThing"]
     assert set(dropped) <= set(full.tables["TimeEntries"].columns)
     assert not set(dropped) & set(lean.tables["TimeEntries"].columns)
@@ -310,23 +311,23 @@ def test_lean_load_reads_only_audited_columns_and_keeps_every_row(tmp_path):
 def test_lean_load_leaves_history_dates_out_once_client_yaml_fixes_the_as_of(tmp_path):
     write(tmp_path, "TimeEntries.csv", "id,ticketID,dateWorked,createDateTime\n1,5,2025-01-02,2025-01-03T09:00:00Z\n")
     write(tmp_path, "client.yaml", "name: Acme IT\nexport_date: '2025-02-01'\n")
-    lean = load_export(tmp_path, lean=True)
+    lean = load_export(tmp_path, lean=lean_columns())
     assert "createDateTime" not in lean.tables["TimeEntries"] and "dateWorked" in lean.tables["TimeEntries"]
     assert lean.newest_date() == pd.Timestamp("2025-02-01")
     write(tmp_path, "client.yaml", "name: Acme IT\nexport_date: someday\n")  # not a date: history decides
-    assert "createDateTime" in load_export(tmp_path, lean=True).tables["TimeEntries"]
+    assert "createDateTime" in load_export(tmp_path, lean=lean_columns()).tables["TimeEntries"]
 
 
 def test_lean_grid_labels_count_by_meaning(tmp_path):
     write(tmp_path, "Tickets.csv", "Ticket ID,Organization ID,Status,Queue,Priority\n1,1,Complete,Triage,High\n")
-    t = load_export(tmp_path, lean=True).tables["Tickets"]
+    t = load_export(tmp_path, lean=lean_columns()).tables["Tickets"]
     assert {"id", "companyID", "status", "queueID"} <= set(t.columns) and "priority" not in t.columns
 
 
 def test_a_bad_value_in_a_column_the_audit_never_reads_rejects_no_row_there(tmp_path):
     write(tmp_path, "TimeEntries.csv", "id,ticketID,dateWorked,endDateTime\n1,5,2025-01-02,not a date\n")
     assert len(load_export(tmp_path).rejects) == 1
-    lean = load_export(tmp_path, lean=True)
+    lean = load_export(tmp_path, lean=lean_columns())
     assert lean.rejects.empty and len(lean.tables["TimeEntries"]) == 1
 
 
@@ -392,9 +393,9 @@ def test_converting_distinct_texts_gives_what_converting_every_row_gives():
 
 def test_lean_reads_a_stand_in_only_when_the_column_it_stands_in_for_is_missing(tmp_path):
     write(tmp_path, "TimeEntries.csv", "id,ticketID,dateWorked,startDateTime\n1,5,2025-01-02,2025-01-02T08:00:00Z\n")
-    assert "startDateTime" not in load_export(tmp_path, lean=True).tables["TimeEntries"]
+    assert "startDateTime" not in load_export(tmp_path, lean=lean_columns()).tables["TimeEntries"]
     write(tmp_path, "TimeEntries.csv", "id,ticketID,startDateTime\n1,5,2025-01-02T08:00:00Z\n")
-    assert "startDateTime" in load_export(tmp_path, lean=True).tables["TimeEntries"]
+    assert "startDateTime" in load_export(tmp_path, lean=lean_columns()).tables["TimeEntries"]
 
 
 def test_malformed_records_are_named_by_row_even_after_a_value_spanning_lines(tmp_path):

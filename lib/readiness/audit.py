@@ -156,8 +156,9 @@ def run_audit(export_or_dir, as_of=None, client: str | None = None, suppress=Non
     """
     if isinstance(export_or_dir, (str, os.PathLike)):
         from readiness.loader import load_export
+        from readiness.rules.base import lean_columns
 
-        export = load_export(export_or_dir, lean=True)
+        export = load_export(export_or_dir, lean=lean_columns())
     else:
         export = export_or_dir
     as_of_ts = parse_as_of(as_of)
@@ -333,8 +334,9 @@ def load_for_client(export_dir, out, client: str | None = None, suppress=None):
     """Load the export and pick its suppressions: `suppress` when given, else OUT/<slug>/suppressions.yaml if the
     explorer wrote one. Returns (export, suppressions path or object or None)."""
     from readiness.loader import load_export
+    from readiness.rules.base import lean_columns
 
-    export = load_export(export_dir, lean=True)
+    export = load_export(export_dir, lean=lean_columns())
     if suppress is None and out is not None:
         kept = Path(out) / slugify(_client_name(export, client)) / "suppressions.yaml"
         if kept.is_file():

@@ -154,22 +154,11 @@ LOAD_ORDER = ["Companies", "Services", "ServiceBundles", "Products", "Roles", "R
                                      "BillingCodes"}]
 CAPTURED = ("WorkflowRules", "NotificationTemplates")
 
-# The biggest tables are history: a large MSP has millions of time entries and tickets. The audit
-# (load_export(lean=True): rules, contract map, report, explorer) reads only these of their columns, plus the key,
-# the required columns and, unless client.yaml gives the export_date, every record-history date (they then set
-# the default as-of). The rest is neither read nor typed, so a bad value there rejects no row. A plain
-# load_export keeps every column.
+# The biggest tables are history: a large MSP has millions of time entries and tickets. The audit loads them lean:
+# only the columns its rules and facts declare (rules.lean_columns()), plus the key, the required columns and,
+# unless client.yaml gives the export_date, every record-history date (they then set the default as-of). The rest
+# is neither read nor typed, so a bad value there rejects no row. A plain load_export keeps every column.
 HISTORY_TABLES = ("TimeEntries", "Tickets", "NotificationHistory", "ContractServiceUnits", "BillingItems")
-AUDIT_COLUMNS = {
-    "TimeEntries": ("ticketID", "resourceID", "roleID", "billingCodeID", "contractID", "dateWorked",
-                    "hoursWorked", "hoursToBill"),
-    "Tickets": ("ticketNumber", "title", "companyID", "status", "queueID", "assignedResourceID", "contractID"),
-    "NotificationHistory": ("templateName", "notificationSentTime", "companyID", "ticketID"),
-    "ContractServiceUnits": ("contractID", "contractServiceID", "serviceID", "startDate", "endDate", "units",
-                             "price"),
-    "BillingItems": ("companyID", "contractID", "serviceID", "productID", "ticketID", "roleID", "billingCodeID",
-                     "itemDate"),
-}
 # Columns the audit reads only when the file lacks the one they stand in for: {entity: {stand-in: preferred}}.
 AUDIT_STAND_INS = {"TimeEntries": {"startDateTime": "dateWorked"}}
 

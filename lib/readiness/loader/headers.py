@@ -69,12 +69,14 @@ def _map_headers(entity: str, columns: list[str], frame: pd.DataFrame | None = N
     return mapping
 
 
-def _audited(entity: str, name: str, lean: bool, history: bool = True, present: frozenset = frozenset()) -> bool:
-    """Whether the column with field name `name` is read: always, unless `lean` and the audit never uses it
-    (entities.AUDIT_COLUMNS). Grid labels count by what they mean ("Paid" for isPaid, "Queue" for queueID).
+def _audited(entity: str, name: str, lean: dict | None, history: bool = True,
+             present: frozenset = frozenset()) -> bool:
+    """Whether the column with field name `name` is read: always, unless `lean` ({history table: columns the
+    audit reads}, rules.lean_columns()) leaves it out. Grid labels count by what they mean ("Paid" for isPaid,
+    "Queue" for queueID).
     Record-history dates are read while `history` says the default as-of still depends on them; a stand-in
     (entities.AUDIT_STAND_INS) only when the file lacks the column it stands in for (`present`: field names)."""
-    wanted = ents.AUDIT_COLUMNS.get(entity) if lean else None
+    wanted = lean.get(entity) if lean else None
     if wanted is None:
         return True
     ent = ENTITIES[entity]

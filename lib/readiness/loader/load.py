@@ -24,10 +24,11 @@ from readiness.textfiles import FileProblem
 
 
 def load_entity(path: Path, entity: str, ctx: LoadContext | None = None,
-                lean: bool = False) -> tuple[pd.DataFrame | None, dict, pd.DataFrame]:
+                lean: dict | None = None) -> tuple[pd.DataFrame | None, dict, pd.DataFrame]:
     """Load one entity file. Returns (typed table or None when unusable, ledger row, rejects).
 
-    lean=True reads only the columns the audit uses (entities.AUDIT_COLUMNS); every row is still accounted for."""
+    `lean` ({history table: columns}, rules.lean_columns()) reads only those columns of the history tables;
+    every row is still accounted for."""
     ctx = ctx or LoadContext(None, {}, [], {})
     name = path.name
     ledger = {"entity": entity, "file": name, "read": 0, "loaded": 0, "rejected": 0, "read_as": ""}
@@ -150,7 +151,7 @@ def _pull_caveats(folder: Path) -> list[str]:
         record = textfiles.load_json(path)
         since = record.get("history_since")
         entities = record.get("entities") or {}
-        caveats = [f"pull.json: the history tables ({', '.join(sorted(ents.AUDIT_COLUMNS))}) were pulled from "
+        caveats = [f"pull.json: the history tables ({', '.join(ents.HISTORY_TABLES)}) were pulled from "
                    f"{since} on only: activity before that date is not in this export"] if since else []
         caveats += [f"pull.json: {name} was not pulled completely ({entry.get('status')}: "
                     f"{str(entry.get('note') or '')[:200]})"
@@ -173,14 +174,18 @@ def _date_order_from_client(client: dict, problems: list[str]) -> str | None:
     return order
 
 
-def load_export(path: str | Path, date_format: str | None = None, lean: bool = False) -> Export:
+def load_export(path: str | Path, date_format: str | None = None, lean: dict | None = None) -> Export:
     """Load every known entity file in `path` into an Export.
 
     Raises FileNotFoundError only when `path` is not a folder; any bad content becomes a reject or a problem.
-    `date_format` (e.g. "dd/MM/yyyy") overrides both client.yaml and detection. `lean=True` (what the audit
-    uses) reads only the columns the audit uses of the big history tables (entities.AUDIT_COLUMNS); by default
-    every column is kept.
+    `date_format` (e.g. "dd/MM/yyyy") overrides both client.yaml and detection. `lean` ({history table: columns},
+    what the audit passes: rules.lean_columns(), the columns its rules and facts declare) reads only those
+    columns of the big history tables, so a bad value in a column nothing reads rejects no row; by default every
+    column is kept.
     """
+    if isinstance(lean, bool):
+        raise TypeError("lean takes the columns to keep ({history table: columns}, e.g. "
+                        "readiness.rules.lean_columns()), not True/False")
     folder = Path(path)
     if not folder.is_dir():
         raise FileNotFoundError(f"export folder not found: {folder}")

@@ -22,7 +22,7 @@ class Source:
 
     path: Path
     entity: str
-    lean: bool = False  # read only the columns the audit uses (headers._audited)
+    lean: dict | None = None  # {history table: columns the audit reads} (headers._audited); None: every column
     history: bool = True  # record-history dates still decide the default as-of, so lean reads them
     tenant: dict | None = None  # (entity, field) -> kind from the tenant's fields/<Entity>.json
     memo: dict = field(default_factory=dict)  # what a detect worked out (a CSV's header), so the read need not redo it
