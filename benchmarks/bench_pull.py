@@ -6,8 +6,9 @@ local Autotask test server (tests/fake_autotask.py: 500 records a page, Autotask
 (what counts against the tenant's 10,000 an hour), the wall time, the records written and the child's peak
 memory, and writes benchmarks/results/pull-<size>.json.
 
-The local server answers in microseconds; Autotask answers a 500-record page in roughly 0.5-2 s, and more under
-latency throttling, so against a real tenant the request count, not this wall time, is the figure to plan with.
+The wall time is the local server's; against Autotask every request also waits for Autotask's answer (longer
+past half the hourly threshold, when Autotask adds latency), so against a real tenant the request count, not this
+wall time, is the figure to plan with.
 
     python benchmarks/bench_pull.py                  # medium, large, large limited to two years
     python benchmarks/bench_pull.py --cases medium
