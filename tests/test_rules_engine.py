@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from readiness.rules import (AREAS, COVERAGE_COLUMNS, ENTITY_TYPES, FINDING_COLUMNS, RULES, SEVERITIES, CannotJudge,
+from readiness.rules import (AREAS, COVERAGE_COLUMNS, ENTITY_TYPES, RUN_COLUMNS, RULES, SEVERITIES, CannotJudge,
                              Rule, RuleDefinitionError, resolve_params, rule, run_rules)
 from rules_fixtures import AS_OF, companies, contract, export, statuses
 
@@ -107,7 +107,7 @@ def test_rule_dataclass_validates_directly():
 
 def test_findings_and_coverage_have_contract_columns():
     out = run_rules(small_export(), as_of=AS_OF)
-    assert list(out.findings.columns) == FINDING_COLUMNS
+    assert list(out.findings.columns) == RUN_COLUMNS
     assert list(out.coverage.columns) == COVERAGE_COLUMNS
     assert list(out.coverage["rule_id"]) == list(RULES)
     assert out.findings["company_id"].dtype == "Int64"
@@ -117,7 +117,7 @@ def test_findings_and_coverage_have_contract_columns():
 
 def test_missing_tables_are_not_judged_and_do_not_crash():
     out = run_rules(export(), as_of=AS_OF)
-    assert len(out.findings) == 0 and list(out.findings.columns) == FINDING_COLUMNS
+    assert len(out.findings) == 0 and list(out.findings.columns) == RUN_COLUMNS
     cov = out.coverage.set_index("rule_id")
     assert not cov["judged"].any()
     assert cov.loc["contract_type_mapping", "note"] == "missing Contracts.csv"

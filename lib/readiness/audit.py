@@ -24,14 +24,11 @@ from readiness.checklist import build_checklist, classify_integrations, integrat
 from readiness.contract_map import COLUMNS as CONTRACT_MAP_COLUMNS
 from readiness.contract_map import build_contract_map, verdict_counts
 from readiness.effort import effort_counts, estimate_effort
-from readiness.loader import REJECT_COLUMNS
+from readiness.loader import REJECT_COLUMNS, ledger_summary
 from readiness.safe import inside, replace_into, slugify, write_csv
 from readiness.suppress import SuppressionError, Suppressions, applies_to_client, apply_suppressions, load_suppressions
+from readiness.vocabulary import FINDING_COLUMNS
 
-FINDING_COLUMNS = [
-    "finding_id", "rule_id", "area", "severity", "status", "entity_type", "entity_id",
-    "company_id", "company_name", "reason", "remediation", "muted", "mute_reason",
-]
 OUTPUT_FILES = {
     "findings": "findings.csv",
     "contract_map": "contract_map.csv",
@@ -121,14 +118,9 @@ def _load_suppressions(suppress) -> Suppressions | None:
 
 
 def _load_totals(export) -> tuple[dict, dict]:
-    """({entity: {read, loaded, rejected}}, totals) from the load ledger."""
-    ledger = getattr(export, "ledger", None)
-    if ledger is None or ledger.empty:
-        return {}, {"read": 0, "loaded": 0, "rejected": 0}
-    nums = ledger[["read", "loaded", "rejected"]].apply(pd.to_numeric, errors="coerce").fillna(0)
-    per = nums.groupby(ledger["entity"].astype(str)).sum()
-    load = {e: {k: int(v) for k, v in row.items()} for e, row in per.iterrows()}
-    totals = {k: int(nums[k].sum()) for k in ("read", "loaded", "rejected")}
+    """({entity: {read, loaded, rejected}}, totals) from the load ledger (loader.ledger_summary)."""
+    load = ledger_summary(export)
+    totals = {k: sum(e[k] for e in load.values()) for k in ("read", "loaded", "rejected")}
     return load, totals
 
 

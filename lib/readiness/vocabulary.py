@@ -15,6 +15,12 @@ STATUSES = (FAIL, REVIEW, PASS, ERROR)
 RULE_STATUSES = (FAIL, REVIEW, PASS)  # what a rule may return
 OPEN_STATUSES = (FAIL, REVIEW)  # what is left to do
 
+# findings.csv's columns (the output contract), and the columns a rule run produces before suppressions: the
+# same less the mute columns, plus the rule's title (shown by the report and explorer).
+FINDING_COLUMNS = ["finding_id", "rule_id", "area", "severity", "status", "entity_type", "entity_id", "company_id",
+                   "company_name", "reason", "remediation", "muted", "mute_reason"]
+RUN_COLUMNS = [c for c in FINDING_COLUMNS if c not in ("muted", "mute_reason")] + ["title"]
+
 # Readiness classes, by consequence.
 READY, CONDITIONS, NOT_READY, UNKNOWN = "Ready", "Ready with conditions", "Not ready", "Unknown"
 CLASSES = (READY, CONDITIONS, NOT_READY, UNKNOWN)

@@ -82,10 +82,14 @@ _HISTORY_DATE = re.compile(r"(?i)(create|modif|activity|worked|sent|posted|itemd
                            r"invoicedate|triggered|purchased|approve|^last)")
 
 
-def ledger_summary(export: Export) -> dict[str, dict[str, int]]:
-    """{"<Entity>": {"read", "loaded", "rejected"}} as summary.json carries it under `load`."""
-    g = export.ledger.groupby("entity")[["read", "loaded", "rejected"]].sum()
-    return {e: {k: int(v) for k, v in row.items()} for e, row in g.iterrows()}
+def ledger_summary(export) -> dict[str, dict[str, int]]:
+    """{"<Entity>": {"read", "loaded", "rejected"}} as summary.json carries it under `load` ({} without a ledger)."""
+    ledger = getattr(export, "ledger", None)
+    if ledger is None or ledger.empty:
+        return {}
+    nums = ledger[["read", "loaded", "rejected"]].apply(pd.to_numeric, errors="coerce").fillna(0)
+    per = nums.groupby(ledger["entity"].astype(str)).sum()
+    return {e: {k: int(v) for k, v in row.items()} for e, row in per.iterrows()}
 
 
 @dataclass

@@ -7,7 +7,7 @@ returns a RuleRun with findings (PASS rows included) and coverage per rule.
 from readiness.rules.base import (AREAS, ENTITY_TYPES, RULES, SEVERITIES, STATUSES, CannotJudge, Rule,
                                   RuleDefinitionError, canonical_ids, feeding, lean_columns, rule, rule_ref)
 from readiness.rules.context import Context
-from readiness.rules.engine import COVERAGE_COLUMNS, FINDING_COLUMNS, RuleRun, empty_findings, resolve_params, run_rules
+from readiness.rules.engine import COVERAGE_COLUMNS, RUN_COLUMNS, RuleRun, empty_findings, resolve_params, run_rules
 
 # Importing the area modules registers their rules in RULES, in this order (the findings order).
 from readiness.rules import (contracts, billing, services, automations, notifications, data_quality,  # noqa: E402,F401
@@ -15,6 +15,6 @@ from readiness.rules import (contracts, billing, services, automations, notifica
 
 EDGE_CASE_RULES = tuple(rid for rid, r in RULES.items() if r.edge_case)
 
-__all__ = ["AREAS", "COVERAGE_COLUMNS", "EDGE_CASE_RULES", "ENTITY_TYPES", "FINDING_COLUMNS", "RULES", "SEVERITIES",
+__all__ = ["AREAS", "COVERAGE_COLUMNS", "EDGE_CASE_RULES", "ENTITY_TYPES", "RULES", "RUN_COLUMNS", "SEVERITIES",
            "STATUSES", "CannotJudge", "Context", "Rule", "RuleDefinitionError", "RuleRun", "canonical_ids",
            "empty_findings", "feeding", "lean_columns", "resolve_params", "rule", "rule_ref", "run_rules"]

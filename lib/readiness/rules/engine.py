@@ -18,9 +18,8 @@ from readiness.rules.base import ENTITY_TYPES, RULE_STATUSES, RULES, SEVERITIES,
 from readiness.facts import Facts
 from readiness.rules.context import Context
 from readiness.rules.frames import col, repeat_text
+from readiness.vocabulary import RUN_COLUMNS
 
-FINDING_COLUMNS = ["finding_id", "rule_id", "area", "severity", "status", "entity_type", "entity_id", "company_id",
-                   "company_name", "reason", "remediation", "title"]
 COVERAGE_COLUMNS = ["rule_id", "area", "severity", "judged", "note"]
 
 
@@ -133,13 +132,13 @@ def _describe(exc: BaseException) -> str:
 
 def empty_findings() -> pd.DataFrame:
     """A findings frame with no rows and the contract's columns and dtypes."""
-    return _typed(pd.DataFrame({c: [] for c in FINDING_COLUMNS}))
+    return _typed(pd.DataFrame({c: [] for c in RUN_COLUMNS}))
 
 
 def _typed(df: pd.DataFrame) -> pd.DataFrame:
     """Findings columns in contract order and dtype: text as string, company_id as Int64."""
-    df = df.reindex(columns=FINDING_COLUMNS)
-    for c in FINDING_COLUMNS:
+    df = df.reindex(columns=RUN_COLUMNS)
+    for c in RUN_COLUMNS:
         df[c] = df[c].astype("Int64") if c == "company_id" else df[c].astype("string")
     return df.reset_index(drop=True)
 
@@ -188,7 +187,7 @@ def run_rules(export, as_of=None, params: dict | None = None, only: Iterable[str
         coverage.append({"rule_id": r.id, "area": r.area, "severity": r.severity, "judged": judged, "note": note})
 
     frames = [f for f in frames if len(f)]
-    findings = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=FINDING_COLUMNS)
+    findings = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=RUN_COLUMNS)
     if len(findings):
         base = findings["rule_id"] + ":" + findings["entity_type"] + ":" + findings["entity_id"]
         # Two rows of one rule on the same entity id (e.g. captured sheets with a repeated name) stay

@@ -6,6 +6,7 @@ import numpy as np
 
 from readiness import entities as ents
 from readiness import exportwriter
+from readiness.vocabulary import CONTRACT_TYPE_LABELS
 
 # ----------------------------------------------------------------------------------------------------------------
 # Fixed points: the export is "taken" on EXPORT_DATE, history starts in 2016.
@@ -85,8 +86,7 @@ PLANTED: dict[str, str] = {
 # Picklists (codes -> labels). Contract/ticket/company/security-level codes follow Autotask's system values; codes
 # Autotask does not publish (periods, billing codes' useType beyond 1, milestone status ...) are this sample's own.
 # ----------------------------------------------------------------------------------------------------------------
-CONTRACT_TYPES = {1: "Time & Materials", 3: "Fixed Price", 4: "Block Hours", 6: "Retainer", 7: "Recurring Service",
-                  8: "Per Ticket"}
+CONTRACT_TYPES = dict(CONTRACT_TYPE_LABELS)
 ACTIVE_STATUS = {0: "Inactive", 1: "Active"}
 TICKET_STATUS = {1: "New", 5: "Complete", 7: "Waiting Customer", 8: "In Progress", 9: "Waiting Materials",
                  10: "Dispatched", 11: "Escalate", 12: "Waiting Vendor", 13: "Waiting Approval"}
