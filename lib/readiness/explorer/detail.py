@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 
 from readiness.entities import singular
-from readiness.explorer.query import EXCLUSION_HOPS, as_text, exclusion_links, order_findings
+from readiness.facts import Facts
+from readiness.explorer.query import as_text, order_findings
 
 OPEN_ENDED_YEAR = 9000  # Autotask writes open-ended end dates as 9999-12-31
 
@@ -55,8 +56,10 @@ class ExportIndex:
     """Lookups built once per export so opening a contract does not scan whole tables: row positions of every
     table with a contractID per contract, id -> column maps, and which contract owns each child record."""
 
-    def __init__(self, export):
+    def __init__(self, export, facts=None):
         self.export = export
+        # the audit's facts when the explorer has them (a chain is then walked once for rules and explorer alike)
+        self.facts = facts if facts is not None else Facts(export, pd.Timestamp.today())
         self._positions: dict[str, dict] = {}
         self._columns: dict[tuple, pd.Series] = {}
         self._names: dict[tuple, pd.Series] = {}
@@ -420,17 +423,29 @@ def _exclusions(ix: ExportIndex, rec: pd.Series, cid: int, d: ContractDetail, mi
     d.exclusion_chain = exclusion_chain(ix, cid)
 
 
-def exclusion_chain(export, contract_id: int, limit: int = EXCLUSION_HOPS) -> pd.DataFrame:
+def exclusion_chain(export, contract_id: int) -> pd.DataFrame:
     """Contracts that excluded labour rolls to, in order (contract_id, contract_name, status, note).
 
-    The walk is query.exclusion_links over Contracts.exclusionContractID; this adds each contract's name and
-    status label. Empty when the contract names no exclusion contract.
+    The walk is the audit's fact (facts.exclusion_chains, the one contract_exclusion_chain judges); this shows it up
+    to the first contract met again ("loops back") or missing from the export ("not in the export"), with each
+    contract's name and status label. Empty when the contract names no exclusion contract.
     """
     ix = _index(export)
     cols = ["contract_id", "contract_name", "status", "note"]
-    links = exclusion_links(ix.column("Contracts", "exclusionContractID"), contract_id, limit)
-    if not links:
+    chains = ix.facts.exclusion_chains()
+    if int(contract_id) not in chains.index:
         return pd.DataFrame(columns=cols)
+    row = chains.loc[int(contract_id)]
+    links, seen = [], {int(contract_id)}
+    for i, cid in enumerate(row["path"]):
+        if cid in seen:
+            links.append((cid, "loops back"))
+            break
+        if row["missing"] and i == len(row["path"]) - 1:
+            links.append((cid, "not in the export"))
+            break
+        links.append((cid, ""))
+        seen.add(cid)
     names = ix.names("Contracts", "contractName")
     codes = ix.column("Contracts", "status")
     # Most contracts name no exclusion contract, so only the few in the chain get their status label.

@@ -11,7 +11,6 @@ OPEN = "__open__"  # findings status filter: FAIL or REVIEW
 VERDICT_ORDER = ("manual", "rethink", "direct", "retire")
 SEVERITY_ORDER = ("blocker", "high", "medium", "low", "info")
 STATUS_ORDER = ("FAIL", "ERROR", "REVIEW", "PASS")
-EXCLUSION_HOPS = 20  # a chain is a handful of links; rules/billing.py calls 25 hops circular
 
 # Sort choices for the contract table: label -> (columns, ascending).
 SORTS = {
@@ -137,29 +136,3 @@ def finding_options(findings: pd.DataFrame, limit: int) -> list[tuple[str, str]]
     labels = (as_text(can["status"]) + " · " + as_text(can["rule_id"]) + " · " + as_text(can["entity_type"]) + " "
               + as_text(can["entity_id"]) + " · " + as_text(can["company_name"])).str.slice(0, 140)
     return list(zip(labels.tolist(), as_text(can["finding_id"]).tolist()))
-
-
-def exclusion_links(next_contract: pd.Series, contract_id: int, limit: int = EXCLUSION_HOPS) -> list[tuple[int, str]]:
-    """The chain of exclusion contracts from `contract_id`: (contract id, note) per hop, in order.
-
-    `next_contract` maps contract id -> its Contracts.exclusionContractID (the contract excluded labour rolls to).
-    The walk stops at a contract naming none (that contract is the last link, note ""), at one not in
-    `next_contract`'s index (note "not in the export") and at a contract already seen (note "loops back"), and
-    after `limit` hops. [] when `contract_id` names no exclusion contract.
-
-    This is the explorer's only walk of exclusion chains. rules/billing.py follows the same links vectorised,
-    with its own hop limit (MAX_CHAIN); a shared chain fact could replace both.
-    """
-    links, seen, cur = [], {int(contract_id)}, next_contract.get(int(contract_id), pd.NA)
-    while pd.notna(cur) and len(links) < limit:
-        cur = int(cur)
-        if cur in seen:
-            links.append((cur, "loops back"))
-            break
-        if cur not in next_contract.index:
-            links.append((cur, "not in the export"))
-            break
-        links.append((cur, ""))
-        seen.add(cur)
-        cur = next_contract.get(cur, pd.NA)
-    return links

@@ -54,7 +54,7 @@ class ExplorerUI:
             from readiness.rules import RULES as rules
         self.rules, self.result = rules, result
         self.export, self.as_of = result.export, result.as_of
-        self.index = ExportIndex(result.export)
+        self.index = ExportIndex(result.export, getattr(result, "facts", None))
         self.findings = result.findings.copy()
         self.contract_map = with_sort_keys(result.contract_map)
         self.out_dir = Path(out_dir) if out_dir is not None else None

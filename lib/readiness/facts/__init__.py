@@ -107,6 +107,10 @@ class Facts:
         """Last activity date per contract id from each source the export holds (contracts.contract_activity)."""
         return self.cached("contract_activity", lambda: contracts.contract_activity(self))
 
+    def exclusion_chains(self) -> pd.DataFrame:
+        """Per contract naming an exclusion contract: the path its excluded labour takes (contracts.exclusion_chains)."""
+        return self.cached("exclusion_chains", lambda: contracts.exclusion_chains(self))
+
     def open_tickets(self) -> pd.DataFrame:
         """Tickets not Complete (status 5); empty when Tickets or its status is missing."""
         return self.cached("open_tickets", lambda: tickets.open_tickets(self.export.tables.get("Tickets")))

@@ -102,3 +102,44 @@ def contract_activity(facts) -> pd.DataFrame:
     out.index = out.index.astype("Int64")
     out.attrs["sources"] = sources
     return out
+
+
+MAX_HOPS = 25  # exclusion-contract hops followed before a chain that is still moving is called a loop
+
+
+def exclusion_chains(facts) -> pd.DataFrame:
+    """Where each contract's excluded labour rolls to (Contracts.exclusionContractID), over every contract.
+
+    Index: the id of every contract that names an exclusion contract. Columns: path (tuple of the contract ids
+    the labour passes through, in order: a contract naming none ends it, one not in the export ends it as its
+    last element), hops (len(path)), looped (the chain comes back to its origin, or still moves after MAX_HOPS
+    hops) and missing (path's last contract is not in the export). One vectorised step per hop over all
+    contracts, so a handful of steps covers every chain."""
+    c = facts.table("Contracts")
+    if "exclusionContractID" not in c.columns:
+        return pd.DataFrame(columns=["path", "hops", "looped", "missing"])
+    nxt = pd.Series(c["exclusionContractID"].astype("Int64").to_numpy(), index=c["id"].astype("Int64").to_numpy())
+    nxt = nxt[~nxt.index.duplicated()]
+    origin = nxt[nxt.notna()]
+    origin_ids = pd.Series(origin.index, index=origin.index, dtype="Int64")
+    cur = origin.astype("Int64")
+    steps = [cur]
+    looped = flag(cur.eq(origin_ids))
+    alive = ~looped
+    for _ in range(MAX_HOPS):
+        step = cur.map(nxt).astype("Int64")
+        go = alive & step.notna()
+        if not go.any():
+            break
+        steps.append(step.where(go))
+        looped |= go & flag(step.eq(origin_ids))
+        cur = step.where(go, cur)
+        alive = go & ~looped
+    looped |= alive & cur.map(nxt).notna()  # still moving after MAX_HOPS hops: a loop not through the origin
+    wide = pd.concat(steps, axis=1)
+    paths = [tuple(int(v) for v in row if pd.notna(v)) for row in wide.itertuples(index=False)]
+    out = pd.DataFrame({"path": paths}, index=origin.index)
+    out["hops"] = out["path"].map(len).astype(int)
+    out["looped"] = looped.to_numpy()
+    out["missing"] = [bool(p) and p[-1] not in nxt.index for p in paths]
+    return out

@@ -11,7 +11,6 @@ from readiness.rules.frames import (col, contract_names, flag, ids, is_active, i
 
 BLOCK_HOURS, FIXED_PRICE, RECURRING = 4, 3, 7  # Contracts.contractType codes
 PER_CONTACT, PER_DEVICE = 2, 3  # Products.billingType codes of billing-rule products
-MAX_CHAIN = 25  # exclusion-contract hops followed before a chain is called circular
 
 
 def _count_by(df: pd.DataFrame, key: str) -> pd.Series:
@@ -224,29 +223,18 @@ def contract_exclusion_chain(ctx):
     (chain longer than one) or the chain loops; no exclusion contract: PASS."""
     ctx.need("Contracts", "exclusionContractID")
     allc = ctx.contracts()
-    nxt = pd.Series(allc["exclusionContractID"].astype("Int64").to_numpy(), index=allc["id"].astype("Int64").to_numpy())
-    nxt = nxt[~nxt.index.duplicated()]
+    chains = ctx.facts.exclusion_chains()  # the walk the explorer shows too
     c = ctx.active_contracts()
     origin = c["id"].astype("Int64")
-    cur = c["exclusionContractID"].astype("Int64")
-    has = cur.notna()
-    path = ids(origin) + " -> " + ids(cur)
-    hops = has.astype(int)
-    looped = flag(cur.eq(origin))
-    alive = has & ~looped
-    for _ in range(MAX_CHAIN):  # a handful of chain steps, each vectorised over all contracts
-        step = cur.map(nxt).astype("Int64")
-        go = alive & step.notna()
-        if not go.any():
-            break
-        path = path.where(~go, path + " -> " + ids(step))
-        hops = hops + go.astype(int)
-        looped |= go & flag(step.eq(origin))
-        cur = step.where(go, cur)
-        alive = go & ~looped
-    looped |= alive & cur.map(nxt).notna()  # still moving after MAX_CHAIN hops: a loop not through the origin
+    has = c["exclusionContractID"].astype("Int64").notna()
+    walk = chains.reindex(origin.to_numpy())
+    hops = pd.Series(walk["hops"].fillna(0).astype(int).to_numpy(), index=c.index)
+    looped = pd.Series(walk["looped"].astype("boolean").fillna(False).astype(bool).to_numpy(), index=c.index)
+    path = ids(origin) + " -> " + pd.Series([" -> ".join(map(str, p)) if isinstance(p, tuple) and p else "?"
+                                             for p in walk["path"]], index=c.index, dtype="string")
+    nxt = allc["id"].astype("Int64").drop_duplicates()
     first = c["exclusionContractID"].astype("Int64")
-    missing = has & ~first.isin(nxt.index)
+    missing = has & ~first.isin(nxt)
     target = allc.drop_duplicates("id").set_index("id")
     tname = first.map(target["contractName"] if "contractName" in target.columns else pd.Series(dtype="string"))
     inactive_target = has & ~missing & ~flag(first.map(target["status"]).eq(1))
