@@ -38,3 +38,25 @@ def test_python_floor_agrees():
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     assert pyproject["project"]["requires-python"] == ">=3.11"
     assert "python>=3.11" in env["dependencies"]
+
+
+def test_every_package_under_lib_is_installed_with_the_notebooks_and_capture_sheets():
+    """pyproject lists its packages by hand (two live outside lib/): a package added under lib/ must be listed,
+    and what config reads from an installed package must be carried there."""
+    setup = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    found = {".".join(p.parent.relative_to(ROOT / "lib").parts) for p in (ROOT / "lib").rglob("__init__.py")}
+    assert set(setup["packages"]) == found | {"readiness.notebooks", "readiness.capture_sheets"}
+    dirs = setup["package-dir"]
+    assert (ROOT / dirs["readiness.notebooks"] / "readiness_report.ipynb").is_file()
+    assert (ROOT / dirs["readiness.capture_sheets"] / "WorkflowRules.csv").is_file()
+    data = setup["package-data"]
+    assert "*.ipynb" in data["readiness.notebooks"] and "*.csv" in data["readiness.capture_sheets"]
+
+
+def test_config_reads_the_installed_copies_when_there_is_no_checkout(tmp_path):
+    from readiness.config import _checkout_or_package
+
+    installed = tmp_path / "site" / "readiness" / "notebooks"
+    installed.mkdir(parents=True)
+    assert _checkout_or_package(tmp_path / "checkout" / "notebooks", installed) == installed
+    assert _checkout_or_package(ROOT / "notebooks", installed) == ROOT / "notebooks"
