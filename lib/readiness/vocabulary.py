@@ -14,6 +14,7 @@ FAIL, REVIEW, PASS, ERROR = "FAIL", "REVIEW", "PASS", "ERROR"
 STATUSES = (FAIL, REVIEW, PASS, ERROR)
 RULE_STATUSES = (FAIL, REVIEW, PASS)  # what a rule may return
 OPEN_STATUSES = (FAIL, REVIEW)  # what is left to do
+ATTENTION_ORDER = (FAIL, ERROR, REVIEW, PASS)  # statuses in the order a reader deals with them
 
 # findings.csv's columns (the output contract), and the columns a rule run produces before suppressions: the
 # same less the mute columns, plus the rule's title (shown by the report and explorer).

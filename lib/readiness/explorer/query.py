@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from readiness.vocabulary import ATTENTION_ORDER, SEVERITIES
 
 ALL = "__all__"  # filter value meaning "no filter"
 ANY_EDGE, NO_EDGE = "__any__", "__none__"
 OPEN = "__open__"  # findings status filter: FAIL or REVIEW
 VERDICT_ORDER = ("manual", "rethink", "direct", "retire")
-SEVERITY_ORDER = ("blocker", "high", "medium", "low", "info")
-STATUS_ORDER = ("FAIL", "ERROR", "REVIEW", "PASS")
+SEVERITY_ORDER = SEVERITIES
+STATUS_ORDER = ATTENTION_ORDER
 
 # Sort choices for the contract table: label -> (columns, ascending).
 SORTS = {

@@ -14,15 +14,14 @@ from pathlib import Path
 import pandas as pd
 
 from readiness.columns import fold_space
-from readiness.vocabulary import OPEN_STATUSES
+from readiness.vocabulary import AREAS, ATTENTION_ORDER, OPEN_STATUSES, SEVERITIES, UNKNOWN
 from readiness.facts import CannotJudge
 from readiness.report import charts
-from readiness.scoring import classify
 
 e = html.escape
 
-AREAS = {
-    # area: (heading, why it matters in HaloPSA, in the practitioner guide's words)
+AREA_TEXT = {
+    # area (vocabulary.AREAS): (heading, why it matters in HaloPSA, in the practitioner guide's words)
     "contracts": ("Contracts",
                   "Contracts are where migrations succeed or fail: every other area can be fixed after go-live, a "
                   "billing error that goes unnoticed for three months cannot. Some Autotask contract types have no "
@@ -61,8 +60,10 @@ CLASS_MEANING = {
     "Not ready": "At least one blocker must be resolved before HaloPSA can go live.",
     "Unknown": "The export could not be judged, so no score is given.",
 }
-SEVERITY_ORDER = {"blocker": 0, "high": 1, "medium": 2, "low": 3, "info": 4}
-STATUS_ORDER = {"FAIL": 0, "ERROR": 1, "REVIEW": 2, "PASS": 3}
+if set(AREA_TEXT) != set(AREAS):  # every area the rules can use has its heading, in the report's order
+    raise ImportError(f"report headings and vocabulary.AREAS differ: {sorted(set(AREA_TEXT) ^ set(AREAS))}")
+SEVERITY_ORDER = {s: i for i, s in enumerate(SEVERITIES)}
+STATUS_ORDER = {s: i for i, s in enumerate(ATTENTION_ORDER)}
 VERDICT_WORDS = {
     "direct": "moves across with its rates re-keyed",
     "rethink": "rebuilt in HaloPSA's structure (agreement, pre-pay or project)",
@@ -274,25 +275,16 @@ def _rejected_rows(result) -> tuple[int, int]:
 
 
 def area_counts(result) -> pd.DataFrame:
-    """Per area in report order: readiness class, unmuted counts per status and the muted count."""
+    """Per area in report order: readiness class, unmuted counts per status and the muted count, as the audit
+    rolled them up (summary.json `areas`); an area the audit did not roll up reads Unknown with no counts."""
     areas = result.summary.get("areas") or {}
-    f = result.findings
     rows = []
-    for area in list(AREAS) + sorted(set(areas) - set(AREAS)):
+    for area in list(AREA_TEXT) + sorted(set(areas) - set(AREA_TEXT)):
         a = areas.get(area, {})
-        # The audit's own roll-up (summary.json `areas`) when it gives one; otherwise the same roll-up over this
-        # area's findings, worked out only then.
-        if {"FAIL", "REVIEW", "PASS", "ERROR", "muted"} <= a.keys() and a.get("readiness"):
-            part = live = None
-        else:
-            part = f[f["area"].eq(area)] if len(f) else f
-            live = _live(part)
-        counts = {s: int(a[s]) if s in a else int(live["status"].eq(s).sum())
-                  for s in ("FAIL", "REVIEW", "PASS", "ERROR")}
-        muted = int(a["muted"]) if "muted" in a else len(part) - len(live)
-        cls = a.get("readiness") or (classify(part) if len(part) else "Unknown")
-        rows.append({"area": area, "label": AREAS.get(area, (area.replace("_", " ").capitalize(),))[0],
-                     "readiness": cls, **counts, "muted": muted})
+        rows.append({"area": area, "label": AREA_TEXT.get(area, (area.replace("_", " ").capitalize(),))[0],
+                     "readiness": a.get("readiness") or UNKNOWN,
+                     **{s: int(a.get(s, 0)) for s in ("FAIL", "REVIEW", "PASS", "ERROR")},
+                     "muted": int(a.get("muted", 0))})
     return pd.DataFrame(rows)
 
 
@@ -421,7 +413,7 @@ def findings_by_area(result, max_rows: int = 15) -> Block:
                                         "Checks per area by outcome; muted findings are left out. "
                                         "The numbers at the right count open items (FAIL, REVIEW, ERROR)."))
     classes = dict(zip(counts["area"], counts["readiness"]))
-    for area in list(AREAS) + sorted(set(f["area"].dropna().astype(str)) - set(AREAS)):
+    for area in list(AREA_TEXT) + sorted(set(f["area"].dropna().astype(str)) - set(AREA_TEXT)):
         parts.append(_area_block(result, area, classes.get(area, "Unknown"), max_rows))
     return _section("findings", "Findings by area", "".join(parts),
                     lead="Each area lists what the audit found, why it matters in HaloPSA and what to do. "
@@ -434,7 +426,7 @@ def _area_block(result, area: str, cls: str, max_rows: int) -> str:
     part = f[f["area"].eq(area)]
     if part.empty:
         return ""
-    label, why = AREAS.get(area, (area.replace("_", " ").capitalize(), ""))
+    label, why = AREA_TEXT.get(area, (area.replace("_", " ").capitalize(), ""))
     live = _live(part)
     counts = live["status"].value_counts()
     muted_n = len(part) - len(live)
