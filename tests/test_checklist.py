@@ -5,6 +5,7 @@ import pandas as pd
 from readiness.checklist import COLUMNS, ITEMS, build_checklist, classify_integrations
 from readiness.contract_map import build_contract_map
 from readiness.loader import Export
+from readiness.facts import Facts
 
 
 def findings(rows):
@@ -64,11 +65,11 @@ FINDINGS = findings([
 def checklist(export=None, f=FINDINGS):
     export = export or full_export()
     cm = build_contract_map(export, f, {"contract_setup_fee": type("R", (), {"edge_case": True})()})
-    return build_checklist(export, f, cm).set_index("item")
+    return build_checklist(Facts(export, "2025-06-30"), f, cm).set_index("item")
 
 
 def test_thirteen_items_in_guide_order():
-    cl = build_checklist(full_export(), FINDINGS, build_contract_map(full_export(), FINDINGS, {}))
+    cl = build_checklist(Facts(full_export(), "2025-06-30"), FINDINGS, build_contract_map(full_export(), FINDINGS, {}))
     assert list(cl.columns) == COLUMNS
     assert cl["item"].tolist() == list(ITEMS) and len(ITEMS) == 13
     assert set(cl["status"]) <= {"ok", "attention", "person"}

@@ -8,9 +8,9 @@ from readiness.effort import (
     PHASES,
     effort_counts,
     estimate_effort,
-    open_ticket_count,
 )
 from readiness.loader import Export
+from readiness.facts import Facts
 
 SMALL = dict(contracts_direct=18, contracts_rethink=6, contracts_manual=1, edge_case_contracts=2,
              contracts_to_decide=8, workflow_rules_total=15, workflow_rules_rebuild=10, templates_rebuild=10,
@@ -111,7 +111,7 @@ def test_effort_counts_from_export_findings_and_map():
         ("contact_missing_email", "data_quality", "REVIEW", "7", False),
         ("contact_missing_email", "data_quality", "PASS", "8", False),
     ])
-    c = effort_counts(ex, f, cm, {"native": 2, "other": 1})
+    c = effort_counts(Facts(ex, "2025-06-30"), f, cm, {"native": 2, "other": 1})
     assert c["contracts_direct"] == 1 and c["contracts_rethink"] == 1 and c["contracts_manual"] == 1
     assert c["contracts_retire"] == 1 and c["edge_case_contracts"] == 1 and c["contracts_to_decide"] == 2
     assert c["workflow_rules_rebuild"] == 2 and c["workflow_rules_retire"] == 2
@@ -121,7 +121,7 @@ def test_effort_counts_from_export_findings_and_map():
 
 
 def test_open_ticket_count_without_tickets():
-    assert open_ticket_count(Export()) == 0
+    assert len(Facts(Export(), "2025-06-30").open_tickets()) == 0
 
 
 @pytest.mark.parametrize("techs", [None, 0, "many"])
@@ -129,7 +129,7 @@ def test_effort_counts_default_technicians(techs):
     ex = Export(client={} if techs is None else {"technicians": techs})
     cm = pd.DataFrame({"status": pd.Series(dtype="string"), "verdict": pd.Series(dtype="string"),
                        "edge_cases": pd.Series(dtype="string")})
-    c = effort_counts(ex, findings([]), cm)
+    c = effort_counts(Facts(ex, "2025-06-30"), findings([]), cm)
     assert c["technicians"] == DEFAULT_TECHNICIANS and c["technicians_assumed"]
 
 

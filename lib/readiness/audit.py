@@ -175,12 +175,12 @@ def run_audit(export_or_dir, as_of=None, client: str | None = None, suppress=Non
                                                        present=set(export.tables))
 
     integrations = classify_integrations((export.client or {}).get("integrations") or [])
-    counts = effort_counts(export, findings, contract_map, integration_counts(integrations))
+    counts = effort_counts(facts, findings, contract_map, integration_counts(integrations))
     effort = estimate_effort(counts)
     if not roll["gate_passed"]:
         effort["caveat"] = ("The export fails the gate (" + roll["readiness_reason"].removeprefix(
             "Cannot judge readiness: ").rstrip(".") + "): the estimate counts only what could be read.")
-    checklist = build_checklist(export, findings, contract_map, integrations)
+    checklist = build_checklist(facts, findings, contract_map, integrations)
 
     load, totals = _load_totals(export)
     errors = findings[findings["status"].eq("ERROR")]

@@ -113,17 +113,15 @@ def _integration_item(integrations: pd.DataFrame, category: str, with_total: boo
     return f"{label}: {', '.join(parts)}. {overall}".strip(), status
 
 
-def build_checklist(export, findings: pd.DataFrame, contract_map: pd.DataFrame, integrations=None) -> pd.DataFrame:
-    """The 13 go-live items with evidence from the export and findings (see module docstring).
+def build_checklist(facts, findings: pd.DataFrame, contract_map: pd.DataFrame, integrations=None) -> pd.DataFrame:
+    """The 13 go-live items with evidence from the audit's facts and findings (see module docstring).
 
     `integrations` is classify_integrations output (computed from client.yaml when None).
     """
     from readiness.contract_map import verdict_counts
     from readiness.effort import DEFAULT_TECHNICIANS
-    from readiness.facts.tickets import open_tickets
 
-    tables = export.tables
-    client = export.client or {}
+    client = facts.client
     muted = findings["muted"].astype(bool) if "muted" in findings else pd.Series(False, index=findings.index)
     contract_fails = int((~muted & findings["area"].isin(["contracts", "billing"])
                           & findings["status"].eq("FAIL")).sum())
@@ -137,22 +135,17 @@ def build_checklist(export, findings: pd.DataFrame, contract_map: pd.DataFrame, 
         rows.append({"item": item, "state": state, "evidence": evidence, "status": status})
 
     # 1. Clients and contacts
-    if "Companies" in tables:
-        c = tables["Companies"]
-        customers = _active(c)
-        if "companyType" in c:
-            customers &= c["companyType"].eq(1).fillna(False).astype(bool)
-        parts = [f"Active customers: {_n(customers.sum())}"]
+    if facts.has("Companies"):
+        parts = [f"Active customers: {_n(len(facts.active_customers()))}"]
         dup_names = _flagged(findings, "company_duplicate_name")
         if dup_names:
             parts.append(f"{_n(dup_names)} with a colliding name")
         text = ", ".join(parts)
         issues = dup_names
-        if "Contacts" in tables:
-            ct = tables["Contacts"]
+        if facts.has("Contacts"):
             no_email = _flagged(findings, "contact_missing_email")
             dup_email = _flagged(findings, "contact_duplicate_email")
-            text += (f"; active contacts: {_n(_active(ct).sum())}, {_n(no_email)} without email, "
+            text += (f"; active contacts: {_n(len(facts.active_rows('Contacts')))}, {_n(no_email)} without email, "
                      f"{_n(dup_email)} sharing an email")
             issues += no_email + dup_email
         else:
@@ -163,11 +156,11 @@ def build_checklist(export, findings: pd.DataFrame, contract_map: pd.DataFrame, 
         add(ITEMS[0], "Companies not in the export: clients cannot be counted.", "attention")
 
     # 2. Assets
-    if "ConfigurationItems" in tables:
-        ci = tables["ConfigurationItems"]
+    if facts.has("ConfigurationItems"):
         no_serial = _flagged(findings, "configuration_item_missing_serial")
         orphans = _flagged(findings, "orphan_reference", entity_type="ConfigurationItem")
-        text = f"Active configuration items: {_n(_active(ci).sum())}, {_n(no_serial)} without serial number"
+        text = (f"Active configuration items: {_n(len(facts.active_rows('ConfigurationItems')))}, {_n(no_serial)} "
+                f"without serial number")
         if orphans:
             text += f", {_n(orphans)} pointing at a record not in the export"
         add(ITEMS[1], text + ".", "attention" if no_serial or orphans else "ok")
@@ -175,8 +168,8 @@ def build_checklist(export, findings: pd.DataFrame, contract_map: pd.DataFrame, 
         add(ITEMS[1], "ConfigurationItems not in the export: assets cannot be counted.", "attention")
 
     # 3. Open tickets
-    if "Tickets" in tables and "status" in tables["Tickets"]:
-        n_open = len(open_tickets(tables["Tickets"]))
+    if facts.has("Tickets", "status"):
+        n_open = len(facts.open_tickets())
         unassigned = _flagged(findings, "ticket_open_unassigned")
         inactive = _flagged(findings, "ticket_open_inactive_resource")
         add(ITEMS[2], f"Open tickets: {_n(n_open)} to migrate, {_n(unassigned)} unassigned, "
@@ -206,8 +199,8 @@ def build_checklist(export, findings: pd.DataFrame, contract_map: pd.DataFrame, 
         add(item, *_integration_item(integrations, cat, with_total=cat == "subscription"))
 
     # 8. Notification templates
-    if "NotificationTemplates" in tables:
-        nt = tables["NotificationTemplates"]
+    if facts.has("NotificationTemplates"):
+        nt = facts.templates()
         if _ran(findings, "notification_template_rebuild") or _ran(findings, "notification_template_unused"):
             rebuild = findings[findings["rule_id"].eq("notification_template_rebuild")
                                & findings["status"].isin(["FAIL", "REVIEW"])]
@@ -217,7 +210,7 @@ def build_checklist(export, findings: pd.DataFrame, contract_map: pd.DataFrame, 
             in_use, unused = int(_active(nt, "active").sum()), None
             rebuild = None
         client_facing = None
-        if "recipients" in nt and "template_name" in nt:
+        if facts.has("NotificationTemplates", "recipients", "template_name"):
             is_client = nt["recipients"].astype("string").str.strip().str.casefold().eq("client").fillna(False)
             names = nt.loc[is_client.to_numpy(), "template_name"].astype("string")
             if rebuild is not None:
@@ -235,8 +228,8 @@ def build_checklist(export, findings: pd.DataFrame, contract_map: pd.DataFrame, 
             "attention")
 
     # 9. Workflow automations
-    if "WorkflowRules" in tables:
-        wf = tables["WorkflowRules"]
+    if facts.has("WorkflowRules"):
+        wf = facts.workflow_rules()
         if _ran(findings, "workflow_rule_rebuild"):
             rebuild = _flagged(findings, "workflow_rule_rebuild", muted_too=True)
         else:
@@ -259,9 +252,8 @@ def build_checklist(export, findings: pd.DataFrame, contract_map: pd.DataFrame, 
         add(ITEMS[8], "WorkflowRules.csv not captured: fill the capture sheet to count automations.", "attention")
 
     # 10. Roles and permissions
-    if "Resources" in tables:
-        r = tables["Resources"]
-        active = r[_active(r).to_numpy()]
+    if facts.has("Resources"):
+        active = facts.active_rows("Resources")
         levels = (int(active["userType"].nunique()) if "userType" in active
                   else _flagged(findings, "security_level_mapping", muted_too=True))
         add(ITEMS[9], f"Security levels in use: {_n(levels)} across {_n(len(active))} active resources; "
@@ -271,8 +263,8 @@ def build_checklist(export, findings: pd.DataFrame, contract_map: pd.DataFrame, 
 
     # 11–13. Only a person can tick these.
     portal = ""
-    if "Companies" in tables and "isClientPortalActive" in tables["Companies"]:
-        n = int(tables["Companies"]["isClientPortalActive"].eq(True).fillna(False).sum())
+    if facts.has("Companies", "isClientPortalActive"):
+        n = facts.client_portals()
         portal = f"Companies with the Autotask client portal active: {_n(n)}."
     add(ITEMS[10], portal or "Log in as a client contact and raise, update and close a ticket.", "person", "person")
     day = client.get("billing_day")

@@ -14,7 +14,6 @@ import math
 
 import pandas as pd
 
-from readiness.facts.tickets import open_tickets
 from readiness.vocabulary import OPEN_STATUSES
 
 # --- model constants -------------------------------------------------------------------------------------------
@@ -199,8 +198,8 @@ def _count(findings: pd.DataFrame, placement: str, statuses=OPEN_STATUSES) -> in
     return int(part.loc[part["status"].isin(list(statuses)), "entity_id"].nunique())
 
 
-def effort_counts(export, findings: pd.DataFrame, contract_map: pd.DataFrame, integrations=None) -> dict:
-    """The counts the effort model needs, from the export, the findings and the contract map.
+def effort_counts(facts, findings: pd.DataFrame, contract_map: pd.DataFrame, integrations=None) -> dict:
+    """The counts the effort model needs, from the audit's facts, the findings and the contract map.
 
     Rule findings are preferred (the rules define stale, unused and duplicate); the raw tables are the
     fallback when a rule did not run. `integrations` is a {"native": n, "other": n} dict if already known.
@@ -221,18 +220,18 @@ def effort_counts(export, findings: pd.DataFrame, contract_map: pd.DataFrame, in
         (active["verdict"].isin(["rethink", "manual"]).fillna(False) | active["edge_cases"].fillna("").ne("")).sum()
     )
 
-    wf = export.tables.get("WorkflowRules")
+    wf = facts.workflow_rules() if facts.has("WorkflowRules") else None
     wf_total = 0 if wf is None else len(wf)
     rebuild = _count(findings, "effort:workflow_rules_rebuild")
-    if rebuild is None and wf is not None and "active" in wf:
+    if rebuild is None and wf is not None and facts.has("WorkflowRules", "active"):
         rebuild = int(wf["active"].fillna(False).astype(bool).sum())
     counts["workflow_rules_total"] = wf_total
     counts["workflow_rules_rebuild"] = rebuild or 0
     counts["workflow_rules_retire"] = max(wf_total - (rebuild or 0), 0)
 
-    nt = export.tables.get("NotificationTemplates")
+    nt = facts.templates() if facts.has("NotificationTemplates") else None
     templates = _count(findings, "effort:templates_rebuild")
-    if templates is None and nt is not None and "active" in nt:
+    if templates is None and nt is not None and facts.has("NotificationTemplates", "active"):
         templates = int(nt["active"].fillna(False).astype(bool).sum())
     counts["templates_total"] = 0 if nt is None else len(nt)
     counts["templates_rebuild"] = templates or 0
@@ -241,7 +240,7 @@ def effort_counts(export, findings: pd.DataFrame, contract_map: pd.DataFrame, in
     counts["integrations_native"] = int(integrations.get("native", 0))
     counts["integrations_other"] = int(integrations.get("other", 0))
 
-    techs = (export.client or {}).get("technicians")
+    techs = facts.client.get("technicians")
     try:
         techs = int(techs) if techs is not None else None
     except (TypeError, ValueError):
@@ -252,10 +251,5 @@ def effort_counts(export, findings: pd.DataFrame, contract_map: pd.DataFrame, in
     counts["security_levels"] = _count(findings, "effort:security_levels") or 0
     dq = findings[findings["area"].eq("data_quality") & findings["status"].isin(["FAIL", "REVIEW"])]
     counts["data_quality_issues"] = int(len(dq))
-    counts["open_tickets"] = open_ticket_count(export)
+    counts["open_tickets"] = int(len(facts.open_tickets()))
     return counts
-
-
-def open_ticket_count(export) -> int:
-    """Number of open (not Complete) tickets; 0 when Tickets is missing."""
-    return int(len(open_tickets(export.tables.get("Tickets"))))

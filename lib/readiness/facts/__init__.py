@@ -13,6 +13,7 @@ from typing import Callable
 
 import pandas as pd
 
+from readiness.columns import is_active
 from readiness.facts import automations, contracts, notifications, tickets
 
 # The history-table columns the facts read (the rules declare theirs): the lean load keeps these.
@@ -55,8 +56,15 @@ class Facts:
         """The value of rule `rule_id`'s parameter `name` in this run."""
         return self.params[rule_id][name]
 
-    def has(self, entity: str) -> bool:
-        return self.export is not None and self.export.has(entity)
+    def has(self, entity: str, *columns: str) -> bool:
+        """True when the entity's table was exported (it may have zero rows) and carries `columns`."""
+        return (self.export is not None and self.export.has(entity)
+                and all(c in self.export.tables[entity].columns for c in columns))
+
+    @property
+    def client(self) -> dict:
+        """client.yaml's contents ({} when absent)."""
+        return dict(getattr(self.export, "client", None) or {}) if self.export is not None else {}
 
     def table(self, entity: str) -> pd.DataFrame:
         """The entity's typed table; raises CannotJudge ("missing X.csv") when it was not exported."""
@@ -87,6 +95,16 @@ class Facts:
         """Company name by company id (empty when Companies is missing)."""
         return self.cached("company_names", lambda: contracts.company_names(self))
 
+    def active_rows(self, entity: str, column: str = "isActive") -> pd.DataFrame:
+        """The entity's rows not marked inactive in `column` (a missing column or value does not filter)."""
+        return self.cached(("active_rows", entity, column),
+                           lambda: self.table(entity)[is_active(self.table(entity), column).to_numpy()])
+
+    def client_portals(self) -> int:
+        """Companies with the Autotask client portal active (Companies.isClientPortalActive)."""
+        return self.cached("client_portals", lambda: int(
+            self.table("Companies")["isClientPortalActive"].eq(True).fillna(False).sum()))
+
     def active_customers(self) -> pd.DataFrame:
         """Companies that are active and of type Customer (1)."""
         return self.cached("active_customers", lambda: contracts.active_customers(self))
@@ -108,7 +126,8 @@ class Facts:
         return self.cached("contract_activity", lambda: contracts.contract_activity(self))
 
     def exclusion_chains(self) -> pd.DataFrame:
-        """Per contract naming an exclusion contract: the path its excluded labour takes (contracts.exclusion_chains)."""
+        """Per contract naming an exclusion contract: the path its excluded labour takes
+        (contracts.exclusion_chains)."""
         return self.cached("exclusion_chains", lambda: contracts.exclusion_chains(self))
 
     def open_tickets(self) -> pd.DataFrame:

@@ -28,10 +28,12 @@ def template_sends(facts, window_days: int) -> pd.DataFrame:
 
 
 def templates(facts) -> pd.DataFrame:
-    """The captured templates (template_name, area_tab, event, active, recipients, subject) plus `key`, the
-    folded name template_sends is indexed by."""
+    """The captured templates (template_name, area_tab, event, recipients, subject, active as captured: NA when
+    blank) plus `key`, the folded name template_sends is indexed by."""
     t = facts.table("NotificationTemplates")
     out = pd.DataFrame({c: col(t, c, "string").astype("string")
                         for c in ("template_name", "area_tab", "event", "recipients", "subject")}, index=t.index)
+    out["active"] = (t["active"].astype("boolean") if "active" in t else pd.Series(True, index=t.index,
+                                                                                    dtype="boolean")).to_numpy()
     out["key"] = fold_space(out["template_name"]).to_numpy()
     return out

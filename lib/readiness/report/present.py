@@ -664,7 +664,8 @@ def _workflow_rebuild(result, wf: pd.DataFrame, max_rows: int) -> str:
 
         df = pd.DataFrame({"Workflow rule": names, "Acts on": pick("entity"),
                            "Fires on": pick("events").str.replace("|", ", ", regex=False),
-                           "Rebuild in HaloPSA as": pick("rebuild_as"), "Sends template": pick("notification_template")})
+                           "Rebuild in HaloPSA as": pick("rebuild_as"),
+                           "Sends template": pick("notification_template")})
     else:
         df = pd.DataFrame({"Workflow rule": names, "Rebuild in HaloPSA as": _counterpart(wf)})
     df = df.sort_values(["Rebuild in HaloPSA as", "Workflow rule"])
