@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from readiness.entities import fold_series
+from readiness.rules.base import feeding
 from readiness.vocabulary import PLACEMENTS
 
 ITEMS = (
@@ -44,8 +45,6 @@ CHECKLIST_PLACEMENTS = tuple(p for p in PLACEMENTS if p.startswith("checklist:")
 
 
 def checklist_rules() -> tuple[str, ...]:
-    from readiness.rules.base import feeding
-
     return tuple(dict.fromkeys(rid for p in CHECKLIST_PLACEMENTS for rid in feeding(p)))
 CATEGORY_LABEL = {"subscription": "Subscription platforms", "rmm": "RMM", "accounting": "Accounting"}
 

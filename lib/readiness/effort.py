@@ -14,6 +14,7 @@ import math
 
 import pandas as pd
 
+from readiness.rules.base import feeding
 from readiness.vocabulary import OPEN_STATUSES
 
 # --- model constants -------------------------------------------------------------------------------------------
@@ -190,8 +191,6 @@ def estimate_effort(counts: dict) -> dict:
 def _count(findings: pd.DataFrame, placement: str, statuses=OPEN_STATUSES) -> int | None:
     """Distinct entities in `statuses` (muted included: the work exists either way) found by the rules feeding
     `placement` (an effort work item), None if those rules produced no finding at all."""
-    from readiness.rules.base import feeding
-
     part = findings[findings["rule_id"].isin(feeding(placement))]
     if part.empty:
         return None

@@ -11,6 +11,7 @@ import html
 
 import pandas as pd
 
+from readiness.rules.base import feeding
 from readiness.vocabulary import AREAS
 
 e = html.escape
@@ -186,8 +187,6 @@ def _title(rule_id: str, findings: pd.DataFrame) -> str:
 def _window(result, placement: str) -> int:
     """The look-back window (stale_days) the rules feeding `placement` used in this run: their parameter, not its
     default (the longest, when they differ)."""
-    from readiness.rules.base import feeding
-
     return max(int(result.facts.param(rid, "stale_days")) for rid in feeding(placement)
                if "stale_days" in result.facts.params.get(rid, {}))
 

@@ -7,13 +7,12 @@ import pandas as pd
 from readiness.columns import fold_space
 from readiness.facts import CannotJudge
 from readiness.report.sections.common import Block, _live, _n, _section, _table, _window, e
+from readiness.rules.base import feeding
 
 
 def rebuild_by_hand(result, max_rows: int = 15) -> Block:
     """What no tool migrates: workflow rules (with their HaloPSA counterpart), notification templates (client-facing
     first), integrations and security levels."""
-    from readiness.rules.base import feeding
-
     f = _live(result.findings)
     parts = []
     wf = f[f["rule_id"].isin(feeding("rebuild:workflow_rules"))]

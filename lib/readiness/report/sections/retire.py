@@ -8,6 +8,7 @@ import pandas as pd
 from readiness.facts import CannotJudge
 from readiness.report import charts
 from readiness.report.sections.common import Block, _date, _live, _n, _section, _table, _window, e
+from readiness.rules.base import feeding
 from readiness.vocabulary import OPEN_STATUSES
 
 NOT_MIGRATE = [
@@ -25,8 +26,6 @@ NOT_MIGRATE = [
 
 def not_to_migrate(result, max_rows: int = 15) -> Block:
     """Clean-up list: stale automations, unused templates, retired services, inactive and idle contracts."""
-    from readiness.rules.base import feeding
-
     f = _live(result.findings)
     parts = []
     for placement, heading, say in NOT_MIGRATE:
