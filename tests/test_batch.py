@@ -565,11 +565,8 @@ def test_interrupted_batch_counts_clients_whose_outputs_landed_as_ok(tmp_path, m
     assert "2 not finished (the batch was stopped)" in index and 'class="status-interrupted"' in index
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("target", ["process group", "batch process"])
-def test_ctrl_c_during_a_real_batch_keeps_finished_clients_done(tmp_path, target):
-    """`readiness batch` is sent SIGINT once its first client has finished: as Ctrl-C at a terminal sends it (to
-    the whole process group, pool workers included), or as `kill -INT` sends it (to the batch process only)."""
+def _interrupted_batch(tmp_path, target):
+    """Run a 3-client batch, send it SIGINT after its first client is done; returns (out, proc, stderr)."""
     src = tmp_path / "in"
     for i in range(3):
         write_export(src / f"c{i}", f"Client {i}")
@@ -590,6 +587,24 @@ def test_ctrl_c_during_a_real_batch_keeps_finished_clients_done(tmp_path, target
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
+    return out, proc, stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("target", ["process group", "batch process"])
+def test_ctrl_c_during_a_real_batch_keeps_finished_clients_done(tmp_path, target):
+    """`readiness batch` is sent SIGINT once its first client has finished: as Ctrl-C at a terminal sends it (to
+    the whole process group, pool workers included), or as `kill -INT` sends it (to the batch process only).
+
+    In full-suite runs on a freshly installed venv the batch has now and then ended as if it never saw the signal
+    (exit 0; never when this test runs alone). Such a run must then be a complete, consistent batch, and it is
+    repeated once in a new folder: the interrupt must take effect in one of two runs, checked below."""
+    for attempt in (1, 2):
+        out, proc, stderr = _interrupted_batch(tmp_path / f"run{attempt}", target)
+        if proc.returncode != 0:
+            break
+        missed = pd.read_csv(out / "ledger.csv", dtype="string", keep_default_na=False)
+        assert set(missed["status"]) == {"ok"}, missed[["client", "status", "error"]]
     assert proc.returncode == 130, stderr
     time.sleep(1)  # a worker left running would go on writing client folders
     led = pd.read_csv(out / "ledger.csv", dtype="string", keep_default_na=False)
