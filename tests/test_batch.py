@@ -572,9 +572,12 @@ def _interrupted_batch(tmp_path, target):
         write_export(src / f"c{i}", f"Client {i}")
     _old([src])
     out = tmp_path / "out"
+    # A shell runs a background job (`make test &`) with SIGINT ignored, and a child inherits that: the batch
+    # starts with SIGINT as a terminal's foreground program has it, its default.
     proc = subprocess.Popen([sys.executable, "-m", "readiness.cli", "batch", str(src), "--out", str(out),
                              "--workers", "1", "--as-of", AS_OF], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, start_new_session=True)
+                            text=True, start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         first_line = proc.stdout.readline()  # not a terminal: one line per client as it settles
         assert first_line.startswith("[1/3] Client 0: ok"), first_line
@@ -594,17 +597,8 @@ def _interrupted_batch(tmp_path, target):
 @pytest.mark.parametrize("target", ["process group", "batch process"])
 def test_ctrl_c_during_a_real_batch_keeps_finished_clients_done(tmp_path, target):
     """`readiness batch` is sent SIGINT once its first client has finished: as Ctrl-C at a terminal sends it (to
-    the whole process group, pool workers included), or as `kill -INT` sends it (to the batch process only).
-
-    In full-suite runs on a freshly installed venv the batch has now and then ended as if it never saw the signal
-    (exit 0; never when this test runs alone). Such a run must then be a complete, consistent batch, and it is
-    repeated once in a new folder: the interrupt must take effect in one of two runs, checked below."""
-    for attempt in (1, 2):
-        out, proc, stderr = _interrupted_batch(tmp_path / f"run{attempt}", target)
-        if proc.returncode != 0:
-            break
-        missed = pd.read_csv(out / "ledger.csv", dtype="string", keep_default_na=False)
-        assert set(missed["status"]) == {"ok"}, missed[["client", "status", "error"]]
+    the whole process group, pool workers included), or as `kill -INT` sends it (to the batch process only)."""
+    out, proc, stderr = _interrupted_batch(tmp_path, target)
     assert proc.returncode == 130, stderr
     time.sleep(1)  # a worker left running would go on writing client folders
     led = pd.read_csv(out / "ledger.csv", dtype="string", keep_default_na=False)
