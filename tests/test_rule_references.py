@@ -32,7 +32,7 @@ def _outside_rules():
 
 
 # Calls whose first argument names a rule (or, for feeding, a placement).
-_RULE_ARG_CALLS = {"_flagged", "_ran", "_count", "rule_ref", "feeding", "_title", "_rule"}
+_RULE_ARG_CALLS = {"_flagged", "_ran", "_count", "feeding", "_title", "_rule"}
 
 
 def _rule_references(path: Path):

@@ -5,7 +5,7 @@ returns a RuleRun with findings (PASS rows included) and coverage per rule.
 """
 
 from readiness.rules.base import (AREAS, ENTITY_TYPES, RULES, SEVERITIES, STATUSES, CannotJudge, Rule,
-                                  RuleDefinitionError, canonical_ids, feeding, lean_columns, rule, rule_ref)
+                                  RuleDefinitionError, feeding, lean_columns, rule)
 from readiness.rules.context import Context
 from readiness.rules.engine import COVERAGE_COLUMNS, RUN_COLUMNS, RuleRun, empty_findings, resolve_params, run_rules
 
@@ -16,5 +16,5 @@ from readiness.rules import (contracts, billing, services, automations, notifica
 EDGE_CASE_RULES = tuple(rid for rid, r in RULES.items() if r.edge_case)
 
 __all__ = ["AREAS", "COVERAGE_COLUMNS", "EDGE_CASE_RULES", "ENTITY_TYPES", "RULES", "RUN_COLUMNS", "SEVERITIES",
-           "STATUSES", "CannotJudge", "Context", "Rule", "RuleDefinitionError", "RuleRun", "canonical_ids",
-           "empty_findings", "feeding", "lean_columns", "resolve_params", "rule", "rule_ref", "run_rules"]
+           "STATUSES", "CannotJudge", "Context", "Rule", "RuleDefinitionError", "RuleRun",
+           "empty_findings", "feeding", "lean_columns", "resolve_params", "rule", "run_rules"]

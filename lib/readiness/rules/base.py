@@ -180,21 +180,6 @@ def feeding(placement: str, registry: dict | None = None) -> tuple[str, ...]:
     return tuple(rid for rid, r in (RULES if registry is None else registry).items() if placement in r.feeds)
 
 
-def rule_ref(*ids: str, registry: dict | None = None) -> tuple[str, ...]:
-    """`ids`, checked to be declared rules: how modules outside the rules name one, so a misspelt or retired id
-    fails at import instead of silently matching nothing."""
-    target = RULES if registry is None else registry
-    unknown = [i for i in ids if i not in target]
-    if unknown:
-        raise RuleDefinitionError(f"no rule with id {', '.join(map(repr, unknown))}")
-    return ids
-
-
-def canonical_ids(registry: dict | None = None) -> dict[str, str]:
-    """{former id: current id} for every declared alias."""
-    return {a: rid for rid, r in (RULES if registry is None else registry).items() for a in r.aliases}
-
-
 def lean_columns(registry: dict | None = None) -> dict[str, tuple[str, ...]]:
     """{history table: columns} the audit reads: every rule's declared `columns` plus the facts' (facts.COLUMNS).
     The lean load keeps these (and keys, required columns and record dates); nothing else of those tables."""
