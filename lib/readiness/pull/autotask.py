@@ -34,6 +34,8 @@ import requests
 from requests.adapters import HTTPAdapter
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential, wait_random
 
+from readiness.pull.retry import retry_after_seconds
+
 ZONE_LOOKUP = "https://webservices.autotask.net/ATServicesRest/"  # any zone answers ZoneInformation for any user
 API_VERSION = "V1.0"
 MAX_RECORDS = 500
@@ -87,13 +89,6 @@ class Transient(AutotaskError):
                  retry_after: float | None = None):
         super().__init__(message, status, entity)
         self.retry_after = retry_after
-
-
-def _retry_after(value: str | None) -> float | None:
-    try:
-        return max(0.0, float(value)) if value is not None else None
-    except ValueError:
-        return None  # an HTTP date: the exponential backoff decides
 
 
 def _errors_text(resp: requests.Response) -> str:
@@ -212,7 +207,7 @@ class Client:
                               status, entity)
         if status == 429 or status >= 500:
             raise Transient(f"{where}: HTTP {status} ({self.credentials.scrub(_errors_text(resp))})", status,
-                            entity, _retry_after(resp.headers.get("Retry-After")))
+                            entity, retry_after_seconds(resp.headers.get("Retry-After")))
         if not text_ok:
             raise AutotaskError(f"{where}: HTTP {status} ({self.credentials.scrub(_errors_text(resp))})", status,
                                 entity)

@@ -38,7 +38,6 @@ import sys
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -47,6 +46,7 @@ from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait
 from tenacity.wait import wait_base
 
 from readiness import exportwriter
+from readiness.pull.retry import retry_after_seconds
 
 log = logging.getLogger(__name__)
 
@@ -129,22 +129,6 @@ class _WaitRetryAfter(wait_base):
         if isinstance(exc, _Transient) and exc.retry_after is not None:
             return min(exc.retry_after, RETRY_AFTER_MAX_S)
         return self.fallback(retry_state)
-
-
-def retry_after_seconds(value: str | None) -> float | None:
-    """Seconds a ``Retry-After`` header asks to wait (delta-seconds or an HTTP date); None when absent or unreadable."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
 
 
 @dataclass
