@@ -34,11 +34,12 @@ import requests
 from requests.adapters import HTTPAdapter
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential, wait_random
 
+from readiness import exportwriter
 from readiness.pull.retry import retry_after_seconds
 
 ZONE_LOOKUP = "https://webservices.autotask.net/ATServicesRest/"  # any zone answers ZoneInformation for any user
 API_VERSION = "V1.0"
-MAX_RECORDS = 500
+MAX_RECORDS = exportwriter.PAGE_SIZE  # the most records a query page holds
 THREADS_PER_ENDPOINT = 3  # ThreadLimiting: integrations created since 2023.1
 ATTEMPTS = 6  # one request and five retries
 MAX_WAIT_S = 60.0  # longest wait between two attempts

@@ -13,9 +13,10 @@ import math
 from dataclasses import dataclass
 
 from readiness import entities as ents
+from readiness.exportwriter import PAGE_SIZE  # the most records a query page holds (MaxRecords 1-500)
+from readiness.facts.tickets import COMPLETE as TICKET_COMPLETE
 from readiness.scoring import GATE_TABLES
 
-PAGE_SIZE = 500  # most records per query page (REST_Advanced_Query_Features: MaxRecords 1-500)
 # Autotask refuses to query these (REST entity pages: the adjustment entities only create), so they are listed
 # as such and never requested.
 NOT_QUERYABLE = {
@@ -31,9 +32,6 @@ HISTORY_FIELDS = {
     "ContractServiceUnits": "endDate",
     "BillingItems": "itemDate",
 }
-# Ticket status 5 is Complete, a system status every tenant has (Tickets entity, status picklist; isSystem): open
-# tickets are kept whatever their age, because the audit counts them against the contracts they run under.
-TICKET_COMPLETE = 5
 
 
 @dataclass(frozen=True)
@@ -82,7 +80,7 @@ def query_filter(entity: PullEntity, since: str | None) -> list[dict]:
         return [everything]
     # REST takes and returns datetimes in UTC, ISO-8601 with milliseconds (_EntitiesOverview: dates and times).
     recent = {"op": "gte", "field": entity.history_field, "value": f"{since}T00:00:00.000Z"}
-    if entity.name == "Tickets":
+    if entity.name == "Tickets":  # open tickets whatever their age: the audit counts them against their contracts
         return [{"op": "or", "items": [recent, {"op": "noteq", "field": "status", "value": TICKET_COMPLETE}]}]
     return [recent]
 
