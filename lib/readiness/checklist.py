@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from readiness.columns import is_active
 from readiness.entities import fold_series
 from readiness.rules.base import feeding
 from readiness.vocabulary import PLACEMENTS
@@ -47,13 +48,6 @@ CHECKLIST_PLACEMENTS = tuple(p for p in PLACEMENTS if p.startswith("checklist:")
 def checklist_rules() -> tuple[str, ...]:
     return tuple(dict.fromkeys(rid for p in CHECKLIST_PLACEMENTS for rid in feeding(p)))
 CATEGORY_LABEL = {"subscription": "Subscription platforms", "rmm": "RMM", "accounting": "Accounting"}
-
-
-def _active(df: pd.DataFrame, col: str = "isActive") -> pd.Series:
-    """True unless explicitly inactive (a missing column does not filter)."""
-    if col not in df.columns:
-        return pd.Series(True, index=df.index)
-    return ~df[col].eq(False).fillna(False).astype(bool)
 
 
 def _flagged(findings: pd.DataFrame, rule_id: str, *, muted_too: bool = False, entity_type: str | None = None) -> int:
@@ -206,7 +200,7 @@ def build_checklist(facts, findings: pd.DataFrame, contract_map: pd.DataFrame, i
             in_use = int(rebuild["entity_id"].nunique())
             unused = _flagged(findings, "notification_template_unused", muted_too=True)
         else:
-            in_use, unused = int(_active(nt, "active").sum()), None
+            in_use, unused = int(is_active(nt, "active").sum()), None
             rebuild = None
         client_facing = None
         if facts.has("NotificationTemplates", "recipients", "template_name"):
@@ -215,7 +209,7 @@ def build_checklist(facts, findings: pd.DataFrame, contract_map: pd.DataFrame, i
             if rebuild is not None:
                 client_facing = int(rebuild["entity_id"].astype("string").isin(names).sum())
             else:
-                client_facing = int((is_client & _active(nt, "active")).sum())
+                client_facing = int((is_client & is_active(nt, "active")).sum())
         text = f"Notification templates: {_n(in_use)} in use"
         if client_facing is not None:
             text += f", {_n(client_facing)} client-facing"
@@ -232,7 +226,7 @@ def build_checklist(facts, findings: pd.DataFrame, contract_map: pd.DataFrame, i
         if _ran(findings, "workflow_rule_rebuild"):
             rebuild = _flagged(findings, "workflow_rule_rebuild", muted_too=True)
         else:
-            rebuild = int(_active(wf, "active").sum())
+            rebuild = int(is_active(wf, "active").sum())
         retire = max(len(wf) - rebuild, 0)
         parts = []
         for rid, word in (("workflow_rule_inactive", "inactive"), ("workflow_rule_stale", "stale")):

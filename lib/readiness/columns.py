@@ -21,6 +21,14 @@ def col(df: pd.DataFrame, name: str, dtype: str | None = None) -> pd.Series:
     return pd.Series(pd.NA, index=df.index, dtype=dtype or "object")
 
 
+def captured_flag(df: pd.DataFrame, name: str = "active") -> pd.Series:
+    """A yes/no column of a capture sheet as captured (a blank stays NA); all True when the sheet has no such
+    column, since the consultant captured only what is in use unless told otherwise."""
+    if name not in df.columns:
+        return pd.Series(True, index=df.index, dtype="boolean")
+    return df[name].astype("boolean")
+
+
 def is_active(df: pd.DataFrame, name: str = "isActive") -> pd.Series:
     """True unless the row is explicitly inactive (missing column or value = active, i.e. not excluded)."""
     if name not in df.columns:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from readiness import halo
-from readiness.columns import col, flag, is_active
+from readiness.columns import captured_flag, col, flag, is_active
 
 
 def audit_flagged(facts) -> pd.Series:
@@ -39,8 +39,7 @@ def workflow_rules(facts) -> pd.DataFrame:
     w = facts.table("WorkflowRules")
     out = pd.DataFrame({c: col(w, c, "string").astype("string")
                         for c in ("rule_name", "entity", "events", "notification_template")}, index=w.index)
-    out["active"] = (w["active"].astype("boolean") if "active" in w else pd.Series(True, index=w.index,
-                                                                                    dtype="boolean")).to_numpy()
+    out["active"] = captured_flag(w).to_numpy()
     out["rebuild_as"] = halo.workflow_rebuild_as(w).astype("string").to_numpy()
     last = pd.to_datetime(col(w, "last_triggered", "datetime64[ms]"), errors="coerce")
     out["days_since_triggered"] = (facts.as_of - last).dt.days.astype("Float64").to_numpy()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from readiness.columns import col, fold_space
+from readiness.columns import captured_flag, col, fold_space
 
 
 def template_sends(facts, window_days: int) -> pd.DataFrame:
@@ -33,7 +33,6 @@ def templates(facts) -> pd.DataFrame:
     t = facts.table("NotificationTemplates")
     out = pd.DataFrame({c: col(t, c, "string").astype("string")
                         for c in ("template_name", "area_tab", "event", "recipients", "subject")}, index=t.index)
-    out["active"] = (t["active"].astype("boolean") if "active" in t else pd.Series(True, index=t.index,
-                                                                                    dtype="boolean")).to_numpy()
+    out["active"] = captured_flag(t).to_numpy()
     out["key"] = fold_space(out["template_name"]).to_numpy()
     return out
