@@ -21,7 +21,7 @@ from readiness.audit import run_audit
 from readiness.config import EXPLORER_NOTEBOOK, SAMPLE_DIR
 from readiness.decisions import COLUMNS as DECISION_COLUMNS
 from readiness.explorer import (
-    ALL, ANY_EDGE, NO_EDGE, ExplorerUI, ExportIndex, contract_detail, contracts_table_html, detail_html,
+    ALL, ANY_EDGE, NO_EDGE, ExplorerUI, as_facts, contract_detail, contracts_table_html, detail_html,
     exclusion_chain,
     filter_contracts, filter_findings, findings_table_html, html_table, load_decisions, mute_entry, mute_finding,
     save_decision, sort_contracts, suppressions_path, units_chart_png, with_sort_keys,
@@ -265,10 +265,10 @@ def test_exclusion_chain_stops_at_a_contract_not_in_the_export(tmp_path):
 def test_names_and_exclusion_chain_match_their_plain_definitions(tmp_path):
     folder = _contracts_only(tmp_path, [(1, "A", 1, 2), (2, "B", 0, 3), (3, "C", 7, 2), (4, "D", 1, None)])
     exp = load_export(folder)
-    ix = ExportIndex(exp)
+    ix = as_facts(exp)
     names = ix.names("Contracts", "contractName")
     assert ix.names("Contracts", "contractName") is names  # converted once, then reused
-    assert names.tolist() == ix.column("Contracts", "contractName").astype("string").tolist()
+    assert names.tolist() == ix.id_column("Contracts", "contractName").astype("string").tolist()
     chain = exclusion_chain(ix, 1)
     assert chain[["contract_id", "note"]].values.tolist() == [[2, ""], [3, ""], [2, "loops back"]]
     # each contract shown with its own name and status label (7 has no label: the code itself)
@@ -383,20 +383,20 @@ def test_muted_column_shows_the_reason_of_muted_findings_only(result):
     assert "<th>Muted</th>" in section.split("</table>", 1)[0] and _last_cells(section) == expected(d.findings)
 
 
-def test_ids_keep_their_digits_and_the_index_gives_the_same_detail(result):
+def test_ids_keep_their_digits_and_the_audits_facts_give_the_same_detail(result):
     table = contracts_table_html(with_sort_keys(result.contract_map))
     assert "<td>101</td>" in table
-    ix = ExportIndex(result.export)
+    ix = result.facts
     for cid in (101, 102, 106):
         plain = contract_detail(result.export, cid, result.findings, result.contract_map, AS_OF)
         fast = contract_detail(ix, cid, result.findings, result.contract_map, AS_OF)
         assert detail_html(plain) == detail_html(fast)
-    assert ix.owner()["ContractService:201"] == 101
+    assert ix.record_contract()["ContractService:201"] == 101
 
 
 def test_each_finding_is_placed_on_its_contract_once_per_findings_frame():
     res = run_audit(SAMPLE_DIR / "acme-it")
-    ix, f = ExportIndex(res.export), res.findings
+    ix, f = res.facts, res.findings
     placed = ix.finding_contracts(f)
     assert ix.finding_contracts(f) is placed  # opening another contract reuses it
     etype, eid = f["entity_type"].astype("string"), f["entity_id"].astype("string")
@@ -404,7 +404,7 @@ def test_each_finding_is_placed_on_its_contract_once_per_findings_frame():
     assert (on_child > 0).any()  # a finding on a contract service belongs to that service's contract
     for cid in {int(on_child[on_child > 0][0]), *res.contract_map["contract_id"].head(3).astype(int)}:
         # the plain definition: the contract itself, or a child record it owns
-        own = (etype.eq("Contract") & eid.eq(str(cid))) | (etype + ":" + eid).map(ix.owner()).eq(cid)
+        own = (etype.eq("Contract") & eid.eq(str(cid))) | (etype + ":" + eid).map(ix.record_contract()).eq(cid)
         assert (placed == cid).tolist() == own.fillna(False).tolist()
 
 
@@ -414,7 +414,7 @@ def test_every_contract_of_the_bundled_sample_opens():
     if not folder.is_dir():
         pytest.skip(f"bundled sample {folder} is not generated")
     res = run_audit(folder)
-    ix = ExportIndex(res.export)
+    ix = res.facts
     pages = [detail_html(contract_detail(ix, cid, res.findings, res.contract_map, res.as_of))
              for cid in res.contract_map["contract_id"].astype(int)]
     assert len(pages) == len(res.contract_map) > 0

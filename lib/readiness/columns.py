@@ -68,3 +68,25 @@ def per_distinct(s: pd.Series, fn) -> pd.Series:
 def fold_space(s: pd.Series) -> pd.Series:
     """Case and whitespace folded text ("  ACME  Ltd " -> "acmeltd"); missing stays missing."""
     return per_distinct(s, lambda u: fold_case(u).str.replace(r"\s+", "", regex=True))
+
+
+def blank(s: pd.Series) -> pd.Series:
+    """True where a text value is missing or only whitespace."""
+    t = s.astype("string")
+    return flag(t.isna() | t.str.strip().eq(""))
+
+
+def group_join(keys: pd.Series, values: pd.Series, sep: str = ", ") -> pd.Series:
+    """Per row: all distinct `values` of the rows sharing its key, sorted and joined (e.g. the ids in a
+    duplicate group); a key held by one row gives that row's value, a missing key gives NA. Only rows whose key
+    repeats are grouped, so the cost follows the duplicates, not the table."""
+    vals = values.astype("string")
+    present = keys.notna().to_numpy()
+    out = pd.Series(vals.to_numpy(), index=keys.index, dtype="string").where(present)
+    shared = keys.duplicated(keep=False).to_numpy() & present
+    if shared.any():
+        frame = pd.DataFrame({"k": keys[shared].to_numpy(), "v": vals[shared].to_numpy()}).dropna()
+        frame = frame.drop_duplicates().sort_values(["k", "v"])
+        joined = frame.groupby("k")["v"].agg(sep.join)
+        out[shared] = pd.array(keys[shared].map(joined).to_numpy(), dtype="string")
+    return out

@@ -6,7 +6,7 @@ UI for JupyterLab and Voilà. The names below are the explorer's public API.
 """
 
 from readiness.decisions import DECISIONS, empty_decisions, load_decisions, save_decision
-from readiness.explorer.detail import OPEN_ENDED_YEAR, ContractDetail, ExportIndex, contract_detail, exclusion_chain
+from readiness.explorer.detail import OPEN_ENDED_YEAR, ContractDetail, as_facts, contract_detail, exclusion_chain
 from readiness.explorer.mutes import SUPPRESSIONS_FILE, apply_mute_file, mute_entry, mute_finding, suppressions_path
 from readiness.explorer.query import (
     ALL, ANY_EDGE, NO_EDGE, OPEN, SEVERITY_ORDER, SORTS, STATUS_ORDER, VERDICT_ORDER, edge_case_options,
@@ -21,8 +21,8 @@ from readiness.explorer.widgets import LABEL_STYLE, PICK_LIMIT, ContractsPanel, 
 __all__ = [
     "ALL", "ANY_EDGE", "CSS", "DECISIONS", "LABEL_STYLE", "NO_EDGE", "OPEN", "OPEN_ENDED_YEAR", "PICK_LIMIT",
     "SEVERITY_ORDER", "SORTS", "STATUS_ORDER", "SUPPRESSIONS_FILE", "TABLE_ROWS", "VERDICT_ORDER",
-    "ContractDetail", "ContractsPanel", "ExplorerUI", "ExportIndex", "FindingsPanel",
-    "apply_mute_file", "contract_detail", "contracts_table_html", "detail_html", "display_frame",
+    "ContractDetail", "ContractsPanel", "ExplorerUI", "FindingsPanel",
+    "apply_mute_file", "as_facts", "contract_detail", "contracts_table_html", "detail_html", "display_frame",
     "edge_case_options", "empty_decisions", "esc", "exclusion_chain", "filter_contracts", "filter_findings",
     "findings_table_html", "html_table", "load_decisions", "mute_entry", "mute_finding", "order_findings",
     "save_decision", "sort_contracts", "suppressions_path", "units_chart_png", "with_sort_keys",

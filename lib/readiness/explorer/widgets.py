@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from readiness.decisions import DECISIONS, empty_decisions, load_decisions, save_decision
-from readiness.explorer.detail import ContractDetail, ExportIndex, contract_detail
+from readiness.explorer.detail import ContractDetail, as_facts, contract_detail
 from readiness.explorer.mutes import apply_mute_file, mute_finding, suppressions_path
 from readiness.explorer.query import (
     ALL, ANY_EDGE, NO_EDGE, OPEN, SEVERITY_ORDER, SORTS, STATUS_ORDER, VERDICT_ORDER, as_text, contract_options,
@@ -53,8 +53,8 @@ class ExplorerUI:
         if rules is None:
             from readiness.rules import RULES as rules
         self.rules, self.result = rules, result
-        self.export, self.as_of = result.export, result.as_of
-        self.index = ExportIndex(result.export, getattr(result, "facts", None))
+        self.as_of = result.as_of
+        self.facts = result.facts if getattr(result, "facts", None) is not None else as_facts(result.export)
         self.findings = result.findings.copy()
         self.contract_map = with_sort_keys(result.contract_map)
         self.out_dir = Path(out_dir) if out_dir is not None else None
@@ -215,7 +215,7 @@ class ContractsPanel:
             self.chart.value = ""
             self._fill_form()
             return
-        self.detail = contract_detail(ui.index, self.selected, ui.findings, ui.contract_map, ui.as_of)
+        self.detail = contract_detail(ui.facts, self.selected, ui.findings, ui.contract_map, ui.as_of)
         self.detail_html.value = detail_html(self.detail, ui.rules)
         self.chart.value = units_chart_html(self.detail.units, self.detail.name)
         self._fill_form()

@@ -14,7 +14,7 @@ from typing import Callable
 import pandas as pd
 
 from readiness.columns import is_active
-from readiness.facts import automations, contracts, notifications, tickets
+from readiness.facts import automations, contracts, duplicates, notifications, records, tickets
 
 # The history-table columns the facts read (the rules declare theirs): the lean load keeps these.
 COLUMNS = {
@@ -71,6 +71,22 @@ class Facts:
         if not self.has(entity):
             raise CannotJudge(f"missing {entity}.csv")
         return self.export.tables[entity]
+
+    def entities(self) -> list[str]:
+        """The entities the export holds a table for."""
+        return list(self.export.tables) if self.export is not None else []
+
+    def labels(self, entity: str, field: str) -> dict:
+        """Code -> label map of a picklist (the tenant's labels over Autotask's defaults)."""
+        return self.cached(("labels", entity, field), lambda: self.export.labels(entity, field))
+
+    def need(self, entity: str, *columns: str) -> pd.DataFrame:
+        """The entity's table, checked to carry `columns`; raises CannotJudge naming what is absent."""
+        df = self.table(entity)
+        absent = [c for c in columns if c not in df.columns]
+        if absent:
+            raise CannotJudge(f"{entity}.csv has no {', '.join(absent)} column")
+        return df
 
     def label(self, entity: str, field: str, code) -> str:
         """Picklist label for a code (the tenant's, else Autotask's default), else the code itself."""
@@ -151,6 +167,48 @@ class Facts:
         return self.cached(("template_sends", int(window_days)),
                            lambda: notifications.template_sends(self, int(window_days)))
 
+    def duplicate_groups(self, kind: str) -> pd.DataFrame:
+        """Active records sharing a folded matching key, for kind in duplicates.KEYS (company_name,
+        contact_email, configuration_item_serial): id, key, duplicate, group_size, group_ids."""
+        return self.cached(("duplicate_groups", kind), lambda: duplicates.duplicate_groups(self, kind))
+
     def templates(self) -> pd.DataFrame:
         """The captured notification templates with their folded name (the key sends are matched on)."""
         return self.cached("templates", lambda: notifications.templates(self))
+
+    # -- record lookups (the explorer's contract detail) ---------------------------------------------------------
+    def contract_rows(self, entity: str, contract_id: int) -> pd.DataFrame | None:
+        """A copy of `entity`'s rows on the contract (possibly empty); None when the table or its contractID
+        column was not exported."""
+        positions = self.cached(("contract_positions", entity), lambda: records.contract_positions(self, entity))
+        if positions is None:
+            return None
+        pos = positions.get(int(contract_id))
+        table = self.table(entity)
+        return table.iloc[pos].copy() if pos is not None else table.iloc[:0].copy()
+
+    def id_column(self, entity: str, col: str) -> pd.Series:
+        """id -> `col` of a table (empty when missing; records.id_column)."""
+        return self.cached(("id_column", entity, col), lambda: records.id_column(self, entity, col))
+
+    def names(self, entity: str, col: str = "name") -> pd.Series:
+        """id -> display name as text, converted once per table and column."""
+        return self.cached(("names", entity, col), lambda: self.id_column(entity, col).astype("string"))
+
+    def record_contract(self) -> pd.Series:
+        """'EntityType:id' of every contract child record -> its contract id (records.record_contract)."""
+        return self.cached("record_contract", lambda: records.record_contract(self))
+
+    def newest_date(self) -> pd.Timestamp | None:
+        """The export's own as-of (client.yaml export_date, else its newest history date)."""
+        return self.cached("newest_date", lambda: self.export.newest_date())
+
+    def finding_contracts(self, findings: pd.DataFrame):
+        """Contract id of each finding (on the contract or one of its child records; -1 for none), as a numpy
+        array. Kept for the latest findings frame: a large MSP has hundreds of thousands of findings and the
+        explorer asks once per contract opened."""
+        seen = self._cache.get("finding_contracts")
+        if seen is None or seen[0] is not findings:
+            seen = (findings, records.finding_contracts(self, findings))
+            self._cache["finding_contracts"] = seen
+        return seen[1]

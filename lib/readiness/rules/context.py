@@ -43,11 +43,7 @@ class Context:
 
     def need(self, entity: str, *columns: str) -> pd.DataFrame:
         """The entity's table, checked to carry `columns`; raises CannotJudge naming what is absent."""
-        df = self.t(entity)
-        absent = [c for c in columns if c not in df.columns]
-        if absent:
-            raise CannotJudge(f"{entity}.csv has no {', '.join(absent)} column")
-        return df
+        return self.facts.need(entity, *columns)
 
     def param(self, name: str):
         """This rule's parameter value (its default unless overridden for the run)."""
@@ -90,6 +86,9 @@ class Context:
         """Tickets not Complete (5); CannotJudge when Tickets or its status is missing."""
         self.need("Tickets", "status")
         return self.facts.open_tickets()
+
+    def duplicate_groups(self, kind: str) -> pd.DataFrame:
+        return self.facts.duplicate_groups(kind)
 
     def workflow_stale(self, stale_days: int) -> pd.Series:
         return self.facts.workflow_stale(stale_days)

@@ -6,8 +6,7 @@ import pandas as pd
 
 from readiness.entities import HISTORY_TABLES, singular
 from readiness.rules.base import CannotJudge, rule
-from readiness.rules.frames import (blank, col, concat, flag, fold_case, fold_space, group_join, ids, is_active, judged, named,
-                                    result)
+from readiness.rules.frames import blank, col, concat, flag, ids, is_active, judged, named, result
 
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s.]+$"  # one @, a dotted domain, no spaces: what HaloPSA user matching needs
 
@@ -20,12 +19,6 @@ def _contact_names(ctx, c: pd.DataFrame) -> pd.Series:
                 + col(every, "lastName", "string").astype("string").fillna("")).str.strip()
         return named("Contact", full.where(full.ne(""), pd.NA), every["id"])
     return ctx.cached("contact_names", build).reindex(c.index)
-
-
-def _active_contacts(ctx) -> pd.DataFrame:
-    """Contacts not explicitly inactive."""
-    c = ctx.t("Contacts")
-    return c[is_active(c)]
 
 
 @rule(
@@ -41,14 +34,11 @@ def _active_contacts(ctx) -> pd.DataFrame:
 def company_duplicate_name(ctx):
     """Active customers (isActive, companyType 1) whose companyName matches after case/space folding: FAIL
     each; unique: PASS."""
-    c = ctx.active_customers()
-    key = fold_space(col(c, "companyName", "string"))
-    c, key = c[~blank(key)], key[~blank(key)]
-    dup = flag(key.duplicated(keep=False))
-    others = group_join(key, c["id"].astype("Int64").astype("string"))
+    g = ctx.duplicate_groups("company_name")
+    c = ctx.t("Companies").loc[g.index]
     name = named("Company", c["companyName"], c["id"])
-    return judged(c["id"], dup, "FAIL",
-                  name + " has the same name as another active customer (ids " + others + ")",
+    return judged(c["id"], g["duplicate"], "FAIL",
+                  name + " has the same name as another active customer (ids " + g["group_ids"] + ")",
                   name + " has a unique name", c["id"])
 
 
@@ -64,7 +54,7 @@ def company_duplicate_name(ctx):
 def contact_missing_email(ctx):
     """Active contact with a blank emailAddress: REVIEW; with one: PASS."""
     ctx.need("Contacts", "emailAddress")
-    c = _active_contacts(ctx)
+    c = ctx.facts.active_rows("Contacts")
     hit = blank(c["emailAddress"])
     return judged(c["id"], hit, "REVIEW",
                   _contact_names(ctx, c) + " has no email address",
@@ -84,14 +74,11 @@ def contact_missing_email(ctx):
 def contact_duplicate_email(ctx):
     """Active contacts whose emailAddress matches another's after trimming and case folding: FAIL each;
     unique: PASS. Contacts without email are judged by contact_missing_email."""
-    ctx.need("Contacts", "emailAddress")
-    c = _active_contacts(ctx)
-    c = c[~blank(c["emailAddress"])]
-    key = fold_case(c["emailAddress"].astype("string").str.strip())
-    dup = flag(key.duplicated(keep=False))
-    others = group_join(key, c["id"].astype("Int64").astype("string"))
-    return judged(c["id"], dup, "FAIL",
-                  _contact_names(ctx, c) + " shares email " + key + " with another active contact (ids " + others + ")",
+    g = ctx.duplicate_groups("contact_email")
+    c = ctx.t("Contacts").loc[g.index]
+    return judged(c["id"], g["duplicate"], "FAIL",
+                  _contact_names(ctx, c) + " shares email " + g["key"] + " with another active contact (ids "
+                  + g["group_ids"] + ")",
                   _contact_names(ctx, c) + " has a unique email address", c["companyID"])
 
 
@@ -106,7 +93,7 @@ def contact_duplicate_email(ctx):
 def contact_invalid_email(ctx):
     """Active contact whose non-blank emailAddress is not name@domain.tld (no spaces): REVIEW; valid: PASS."""
     ctx.need("Contacts", "emailAddress")
-    c = _active_contacts(ctx)
+    c = ctx.facts.active_rows("Contacts")
     c = c[~blank(c["emailAddress"])]
     email = c["emailAddress"].astype("string").str.strip()
     hit = ~flag(email.str.fullmatch(EMAIL))
@@ -156,14 +143,11 @@ def configuration_item_missing_serial(ctx):
 def configuration_item_duplicate_serial(ctx):
     """Active configuration items whose serialNumber matches another's after trimming and case folding:
     REVIEW each; unique: PASS. Blank serials are judged by configuration_item_missing_serial."""
-    ci = ctx.need("ConfigurationItems", "serialNumber")
-    ci = ci[is_active(ci) & ~blank(ci["serialNumber"])]
-    key = fold_case(ci["serialNumber"].astype("string").str.strip())
-    dup = flag(key.duplicated(keep=False))
-    n = key.map(key.value_counts())
-    return judged(ci["id"], dup, "REVIEW",
+    g = ctx.duplicate_groups("configuration_item_serial")
+    ci = ctx.t("ConfigurationItems").loc[g.index]
+    return judged(ci["id"], g["duplicate"], "REVIEW",
                   (_ci_names(ctx, ci) + " shares serial '" + ci["serialNumber"].astype("string").str.strip() + "' with "
-                   + (n - 1).astype("string") + " other active item(s)"),
+                   + (g["group_size"] - 1).astype("string") + " other active item(s)"),
                   _ci_names(ctx, ci) + " has a unique serial", ci["companyID"])
 
 

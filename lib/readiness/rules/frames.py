@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from readiness.columns import (col, flag, fold_case, fold_space, is_active, is_inactive,  # noqa: F401
-                               per_distinct)
+from readiness.columns import (blank, col, flag, fold_case, fold_space, group_join, is_active,  # noqa: F401
+                               is_inactive, per_distinct)
 
 RESULT_COLUMNS = ["entity_id", "status", "reason", "company_id", "severity", "entity_type"]
 
@@ -16,12 +16,6 @@ RESULT_COLUMNS = ["entity_id", "status", "reason", "company_id", "severity", "en
 def text(s: pd.Series, default: str = "?") -> pd.Series:
     """`s` as string dtype with missing values replaced by `default`."""
     return s.astype("string").fillna(default)
-
-
-def blank(s: pd.Series) -> pd.Series:
-    """True where a text value is missing or only whitespace."""
-    t = s.astype("string")
-    return flag(t.isna() | t.str.strip().eq(""))
 
 
 def ids(s: pd.Series) -> pd.Series:
@@ -129,19 +123,3 @@ def join_parts(parts: list[pd.Series], sep: str = "; ") -> pd.Series:
 def contract_names(df: pd.DataFrame) -> pd.Series:
     """ "Contract 'Name' (id 12)" for each row of a Contracts-shaped frame."""
     return named("Contract", col(df, "contractName", "string"), df["id"])
-
-
-def group_join(keys: pd.Series, values: pd.Series, sep: str = ", ") -> pd.Series:
-    """Per row: all distinct `values` of the rows sharing its key, sorted and joined (e.g. the ids in a
-    duplicate group); a key held by one row gives that row's value, a missing key gives NA. Only rows whose key
-    repeats are grouped, so the cost follows the duplicates, not the table."""
-    vals = values.astype("string")
-    present = keys.notna().to_numpy()
-    out = pd.Series(vals.to_numpy(), index=keys.index, dtype="string").where(present)
-    shared = keys.duplicated(keep=False).to_numpy() & present
-    if shared.any():
-        frame = pd.DataFrame({"k": keys[shared].to_numpy(), "v": vals[shared].to_numpy()}).dropna()
-        frame = frame.drop_duplicates().sort_values(["k", "v"])
-        joined = frame.groupby("k")["v"].agg(sep.join)
-        out[shared] = pd.array(keys[shared].map(joined).to_numpy(), dtype="string")
-    return out
