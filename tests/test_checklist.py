@@ -79,8 +79,10 @@ def test_thirteen_items_in_guide_order():
 def test_evidence_from_the_data():
     cl = checklist()
     ev = cl["evidence"]
-    assert ev[ITEMS[0]] == ("Active customers: 2; active contacts: 3, 1 without email, 0 sharing an email.")
-    assert ev[ITEMS[1]] == "Active configuration items: 2, 1 without serial number."
+    assert ev[ITEMS[0]] == ("Active customers: 2, 0 with a colliding name; active contacts: 3, 1 without email, "
+                            "0 sharing an email.")
+    assert ev[ITEMS[1]] == ("Active configuration items: 2, 1 without serial number, 0 pointing at a record not in "
+                            "the export.")
     assert ev[ITEMS[2]] == "Open tickets: 3 to migrate, 1 unassigned, 1 on inactive resources."
     assert ev[ITEMS[3]] == ("Active contracts: 3 (1 direct, 1 rethink, 1 manual); 1 with edge cases; "
                             "1 inactive to retire.")
@@ -144,3 +146,28 @@ def test_classify_integrations():
     assert got["category"].tolist() == ["subscription", "rmm", "accounting", "other", "other"]
     assert got["native"].tolist() == [True, True, True, True, False]
     assert classify_integrations([]).empty
+
+
+def test_a_new_rule_feeding_an_item_is_counted_there_by_its_declaration_alone():
+    """Declaring a rule with feeds=("checklist:clients",) and a tally is all it takes to be counted."""
+    import pytest
+
+    from readiness.rules.base import RULES, RuleDefinitionError, rule
+
+    def contact_missing_phone(ctx):  # pragma: no cover - never run, only declared
+        raise NotImplementedError
+
+    meta = dict(id="contact_missing_phone", area="data_quality", severity="low", entity_type="Contact",
+                title="Active contact has no phone number", impact="HaloPSA users without a phone cannot be called.",
+                remediation="Add the phone number in Autotask.", requires=("Contacts",),
+                feeds=("checklist:clients",))
+    with pytest.raises(RuleDefinitionError, match="declares no tally"):
+        rule(**meta, registry={})(contact_missing_phone)
+    rule(**meta, tally="without a phone number")(contact_missing_phone)
+    try:
+        f = pd.concat([FINDINGS, findings([("contact_missing_phone", "data_quality", "REVIEW", "Contact", "3",
+                                            False)])], ignore_index=True)
+        ev = checklist(f=f).loc[ITEMS[0], "evidence"]
+        assert ev.endswith("active contacts: 3, 1 without email, 0 sharing an email, 1 without a phone number.")
+    finally:
+        del RULES["contact_missing_phone"]

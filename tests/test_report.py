@@ -385,7 +385,7 @@ def test_mutes_saved_in_the_client_folder_are_used_without_suppress(tmp_path, ca
 
 
 def test_sections_need_only_the_facts_handed_to_the_notebook():
-    """build_report pickles the audit for the notebook with its facts and no export tables; every section must
+    """build_report pickles the audit for the notebook with its facts and no export; every section must
     render exactly as it does from the whole audit (a fact left out would fail or silently empty a section)."""
     from readiness.audit import run_audit
     from readiness.decisions import empty_decisions
@@ -394,7 +394,7 @@ def test_sections_need_only_the_facts_handed_to_the_notebook():
     full = run_audit(config.DEFAULT_SAMPLE)
     full.decisions = empty_decisions()
     slim = for_presentation(full)
-    assert slim.export.tables == {} and slim.facts.export is None
+    assert slim.export is None and slim.facts.export is None
     for section, args in [(present.executive_summary, ()), (present.findings_by_area, (15,)),
                           (present.contract_map, (15,)), (present.rebuild_by_hand, (15,)),
                           (present.not_to_migrate, (15,)), (present.effort_timeline, ()),
@@ -416,7 +416,7 @@ def test_notebook_takes_the_audit_handed_over_rather_than_auditing_again(tmp_pat
     cache.write_bytes(pickle.dumps(for_presentation(run_audit(relative))))
     monkeypatch.chdir(tmp_path)
     result = present.audit(str(config.DEFAULT_SAMPLE.resolve()), audit_cache=str(cache))
-    assert result.export.tables == {}  # a second audit would bring every table back
+    assert result.export is None  # a second audit would bring the export back
 
 
 def test_the_template_table_agrees_with_the_findings_on_folded_names():

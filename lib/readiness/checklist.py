@@ -12,7 +12,7 @@ import pandas as pd
 
 from readiness.columns import is_active
 from readiness.entities import fold_series
-from readiness.rules.base import feeding
+from readiness.rules.base import RULES, feeding
 from readiness.vocabulary import PLACEMENTS
 
 ITEMS = (
@@ -47,6 +47,8 @@ CHECKLIST_PLACEMENTS = tuple(p for p in PLACEMENTS if p.startswith("checklist:")
 
 def checklist_rules() -> tuple[str, ...]:
     return tuple(dict.fromkeys(rid for p in CHECKLIST_PLACEMENTS for rid in feeding(p)))
+
+
 CATEGORY_LABEL = {"subscription": "Subscription platforms", "rmm": "RMM", "accounting": "Accounting"}
 
 
@@ -67,6 +69,41 @@ def _ran(findings: pd.DataFrame, rule_id: str) -> bool:
 
 def _n(x: int) -> str:
     return f"{int(x):,}"
+
+
+def _fed(placement: str, also: str | None = None) -> tuple[str, ...]:
+    """Rules feeding checklist `placement` (and, when given, placement `also` too), in catalogue order."""
+    ids = feeding(placement)
+    return ids if also is None else tuple(r for r in ids if r in feeding(also))
+
+
+def _tallies(findings: pd.DataFrame, rule_ids, entity_type: str | None = None, groups=(), *,
+             muted_too: bool = False, nonzero: bool = False) -> list[tuple[int, str]]:
+    """(N, "N <tally>") for each rule (its declared tally), counting its flagged entities of `entity_type`.
+
+    A rule attaches to the group of its own entity type; one whose type is none of the item's `groups` (a
+    cross-entity rule such as orphan_reference) counts at every group, filtered to that group's entity type.
+    `nonzero` leaves out the zero counts."""
+    out = []
+    for rid in rule_ids:
+        declared = RULES[rid].entity_type
+        if entity_type is not None and declared != entity_type and declared in groups:
+            continue
+        typed = entity_type if entity_type is not None and declared != entity_type else None
+        n = _flagged(findings, rid, muted_too=muted_too, entity_type=typed)
+        if n or not nonzero:
+            out.append((n, f"{_n(n)} {RULES[rid].tally}"))
+    return out
+
+
+def _counted(head: str, tallies: list[tuple[int, str]]) -> str:
+    """"head, tally, tally"."""
+    return ", ".join([head, *(text for _, text in tallies)])
+
+
+def _any(tallies: list[tuple[int, str]]) -> bool:
+    """True when any tally counts something."""
+    return any(n for n, _ in tallies)
 
 
 def classify_integrations(names, halo=None) -> pd.DataFrame:
@@ -127,46 +164,37 @@ def build_checklist(facts, findings: pd.DataFrame, contract_map: pd.DataFrame, i
     def add(item, evidence, status, state="data"):
         rows.append({"item": item, "state": state, "evidence": evidence, "status": status})
 
-    # 1. Clients and contacts
+    # 1. Clients and contacts: each rule feeding the item is counted after the records of its entity type.
+    clients = _fed("checklist:clients")
+    groups = ("Company", "Contact")
     if facts.has("Companies"):
-        parts = [f"Active customers: {_n(len(facts.active_customers()))}"]
-        dup_names = _flagged(findings, "company_duplicate_name")
-        if dup_names:
-            parts.append(f"{_n(dup_names)} with a colliding name")
-        text = ", ".join(parts)
-        issues = dup_names
+        company = _tallies(findings, clients, "Company", groups)
+        text = _counted(f"Active customers: {_n(len(facts.active_customers()))}", company)
+        issues = _any(company)
         if facts.has("Contacts"):
-            no_email = _flagged(findings, "contact_missing_email")
-            dup_email = _flagged(findings, "contact_duplicate_email")
-            text += (f"; active contacts: {_n(len(facts.active_rows('Contacts')))}, {_n(no_email)} without email, "
-                     f"{_n(dup_email)} sharing an email")
-            issues += no_email + dup_email
+            contact = _tallies(findings, clients, "Contact", groups)
+            text += "; " + _counted(f"active contacts: {_n(len(facts.active_rows('Contacts')))}", contact)
+            issues |= _any(contact)
         else:
             text += "; Contacts not in the export"
-            issues += 1
+            issues = True
         add(ITEMS[0], text + ".", "attention" if issues else "ok")
     else:
         add(ITEMS[0], "Companies not in the export: clients cannot be counted.", "attention")
 
     # 2. Assets
     if facts.has("ConfigurationItems"):
-        no_serial = _flagged(findings, "configuration_item_missing_serial")
-        orphans = _flagged(findings, "orphan_reference", entity_type="ConfigurationItem")
-        text = (f"Active configuration items: {_n(len(facts.active_rows('ConfigurationItems')))}, {_n(no_serial)} "
-                f"without serial number")
-        if orphans:
-            text += f", {_n(orphans)} pointing at a record not in the export"
-        add(ITEMS[1], text + ".", "attention" if no_serial or orphans else "ok")
+        assets = _tallies(findings, _fed("checklist:assets"), "ConfigurationItem", ("ConfigurationItem",))
+        text = _counted(f"Active configuration items: {_n(len(facts.active_rows('ConfigurationItems')))}", assets)
+        add(ITEMS[1], text + ".", "attention" if _any(assets) else "ok")
     else:
         add(ITEMS[1], "ConfigurationItems not in the export: assets cannot be counted.", "attention")
 
     # 3. Open tickets
     if facts.has("Tickets", "status"):
-        n_open = len(facts.open_tickets())
-        unassigned = _flagged(findings, "ticket_open_unassigned")
-        inactive = _flagged(findings, "ticket_open_inactive_resource")
-        add(ITEMS[2], f"Open tickets: {_n(n_open)} to migrate, {_n(unassigned)} unassigned, "
-                      f"{_n(inactive)} on inactive resources.", "attention" if unassigned or inactive else "ok")
+        work = _tallies(findings, _fed("checklist:open_tickets"), "Ticket", ("Ticket",))
+        add(ITEMS[2], _counted(f"Open tickets: {_n(len(facts.open_tickets()))} to migrate", work) + ".",
+            "attention" if _any(work) else "ok")
     else:
         add(ITEMS[2], "Tickets not in the export: open tickets cannot be counted.", "attention")
 
@@ -191,14 +219,17 @@ def build_checklist(facts, findings: pd.DataFrame, contract_map: pd.DataFrame, i
     for item, cat in ((ITEMS[4], "subscription"), (ITEMS[5], "rmm"), (ITEMS[6], "accounting")):
         add(item, *_integration_item(integrations, cat, with_total=cat == "subscription"))
 
-    # 8. Notification templates
+    # 8. Notification templates: the rules feeding the item and the rebuild list give the templates in use, those
+    # feeding it and the retire list the ones not rebuilt; any other rule feeding it is counted after them.
+    templates = _fed("checklist:templates")
+    in_use_rules, unused_rules = _fed("checklist:templates", "rebuild:templates"), _fed("checklist:templates",
+                                                                                          "retire:templates")
     if facts.has("NotificationTemplates"):
         nt = facts.templates()
-        if _ran(findings, "notification_template_rebuild") or _ran(findings, "notification_template_unused"):
-            rebuild = findings[findings["rule_id"].eq("notification_template_rebuild")
-                               & findings["status"].isin(["FAIL", "REVIEW"])]
+        if any(_ran(findings, rid) for rid in templates):
+            rebuild = findings[findings["rule_id"].isin(in_use_rules) & findings["status"].isin(["FAIL", "REVIEW"])]
             in_use = int(rebuild["entity_id"].nunique())
-            unused = _flagged(findings, "notification_template_unused", muted_too=True)
+            unused = _tallies(findings, unused_rules, muted_too=True)
         else:
             in_use, unused = int(is_active(nt, "active").sum()), None
             rebuild = None
@@ -214,32 +245,34 @@ def build_checklist(facts, findings: pd.DataFrame, contract_map: pd.DataFrame, i
         if client_facing is not None:
             text += f", {_n(client_facing)} client-facing"
         if unused is not None:
-            text += f"; {_n(unused)} unused (not rebuilt)"
+            others = [r for r in templates if r not in in_use_rules and r not in unused_rules]
+            parts = [t for _, t in unused + _tallies(findings, others, muted_too=True)]
+            text += "; " + ", ".join(parts) if parts else ""
         add(ITEMS[7], text + ".", "attention" if in_use else "ok")
     else:
         add(ITEMS[7], "NotificationTemplates.csv not captured: fill the capture sheet to count templates.",
             "attention")
 
-    # 9. Workflow automations
+    # 9. Workflow automations: rebuild and retire as for templates; the retire reasons in brackets, any other rule
+    # feeding the item (duplicates, flagged on both rules of a pair) after them.
+    workflows = _fed("checklist:workflows")
+    rebuild_rules = _fed("checklist:workflows", "rebuild:workflow_rules")
+    retire_rules = _fed("checklist:workflows", "retire:automations")
     if facts.has("WorkflowRules"):
         wf = facts.workflow_rules()
-        if _ran(findings, "workflow_rule_rebuild"):
-            rebuild = _flagged(findings, "workflow_rule_rebuild", muted_too=True)
+        if any(_ran(findings, rid) for rid in rebuild_rules):
+            rebuild = sum(_flagged(findings, rid, muted_too=True) for rid in rebuild_rules)
         else:
             rebuild = int(is_active(wf, "active").sum())
         retire = max(len(wf) - rebuild, 0)
-        parts = []
-        for rid, word in (("workflow_rule_inactive", "inactive"), ("workflow_rule_stale", "stale")):
-            n = _flagged(findings, rid, muted_too=True)
-            if n:
-                parts.append(f"{_n(n)} {word}")
+        reasons = [t for _, t in _tallies(findings, retire_rules, muted_too=True, nonzero=True)]
         text = f"Workflow rules: {_n(rebuild)} to rebuild, {_n(retire)} to retire"
-        if parts:
-            text += f" ({', '.join(parts)})"
-        # Duplicates are flagged on both rules of a pair, which may be rebuilt or retired: said apart.
-        dup = _flagged(findings, "workflow_rule_duplicate", muted_too=True)
-        if dup:
-            text += f"; {_n(dup)} duplicated (merge before rebuilding)"
+        if reasons:
+            text += f" ({', '.join(reasons)})"
+        others = [r for r in workflows if r not in rebuild_rules and r not in retire_rules]
+        extra = _tallies(findings, others, muted_too=True, nonzero=True)
+        if extra:
+            text += "; " + ", ".join(t for _, t in extra)
         add(ITEMS[8], text + ".", "attention" if rebuild else "ok")
     else:
         add(ITEMS[8], "WorkflowRules.csv not captured: fill the capture sheet to count automations.", "attention")
@@ -248,7 +281,7 @@ def build_checklist(facts, findings: pd.DataFrame, contract_map: pd.DataFrame, i
     if facts.has("Resources"):
         active = facts.active_rows("Resources")
         levels = (int(active["userType"].nunique()) if "userType" in active
-                  else _flagged(findings, "security_level_mapping", muted_too=True))
+                  else sum(_flagged(findings, rid, muted_too=True) for rid in _fed("checklist:roles")))
         add(ITEMS[9], f"Security levels in use: {_n(levels)} across {_n(len(active))} active resources; "
                       f"each needs a HaloPSA role.", "attention" if levels else "ok")
     else:

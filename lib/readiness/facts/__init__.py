@@ -9,6 +9,7 @@ export, which is what the report's notebook receives.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Callable
 
 import pandas as pd
@@ -26,6 +27,10 @@ COLUMNS = {
 }
 
 
+def _frame(df) -> pd.DataFrame:
+    return df.copy() if isinstance(df, pd.DataFrame) else pd.DataFrame()
+
+
 class CannotJudge(Exception):
     """The export lacks what a fact or a rule needs (a table or a column): coverage, not an error."""
 
@@ -38,6 +43,7 @@ class Facts:
         self.export = export
         self.as_of = pd.Timestamp(as_of).normalize()
         self.params = {rid: dict(p) for rid, p in (params or {}).items()}
+        self._client = dict(getattr(export, "client", None) or {}) if export is not None else {}
         self._cache: dict = {}
 
     # -- plumbing -----------------------------------------------------------------------------------------------
@@ -64,7 +70,7 @@ class Facts:
     @property
     def client(self) -> dict:
         """client.yaml's contents ({} when absent)."""
-        return dict(getattr(self.export, "client", None) or {}) if self.export is not None else {}
+        return dict(self._client)
 
     def table(self, entity: str) -> pd.DataFrame:
         """The entity's typed table; raises CannotJudge ("missing X.csv") when it was not exported."""
@@ -91,13 +97,14 @@ class Facts:
     def label(self, entity: str, field: str, code) -> str:
         """Picklist label for a code (the tenant's, else Autotask's default), else the code itself."""
         try:
-            return self.export.label(entity, field, code)
+            return self.labels(entity, field).get(int(code), str(code))
         except Exception:  # a label is presentation only; never let it fail anything
             return str(code)
 
     def for_presentation(self, keys) -> "Facts":
         """A copy holding only the facts named in `keys` (computed now if needed) and no export."""
         out = Facts(None, self.as_of, self.params)
+        out._client = dict(self._client)
         for key in keys:
             name, *args = key if isinstance(key, tuple) else (key,)
             try:
@@ -105,6 +112,26 @@ class Facts:
             except CannotJudge as exc:  # asked for again, it raises again
                 out._cache[key] = exc
         return out
+
+    # -- how the export was read (the report's data annex) ---------------------------------------------------------
+    def load_ledger(self) -> pd.DataFrame:
+        """Per file read: entity, file, read_as, read, loaded, rejected (the loader's ledger)."""
+        return self.cached("load_ledger", lambda: _frame(getattr(self.export, "ledger", None)))
+
+    def load_rejects(self) -> pd.DataFrame:
+        """Every rejected input row: entity, file, row, column, value, reason."""
+        return self.cached("load_rejects", lambda: _frame(getattr(self.export, "rejects", None)))
+
+    def load_problems(self) -> list[str]:
+        """What the loader had to say about the export as a whole (files not read, assumptions made)."""
+        return self.cached("load_problems", lambda: [str(p) for p in (getattr(self.export, "problems", None) or [])])
+
+    def source_path(self) -> str:
+        """The export folder's absolute path ("" when the export was not read from a folder)."""
+        def build():
+            path = getattr(self.export, "path", None)
+            return str(Path(path).resolve()) if path else ""
+        return self.cached("source_path", build)
 
     # -- the facts ------------------------------------------------------------------------------------------------
     def company_names(self) -> pd.Series:

@@ -18,20 +18,18 @@ from readiness.report.exceptions import PdfUnavailable, ReportError
 __all__ = ["build_report", "report_command", "ReportError", "PdfUnavailable"]
 
 def presented_facts(result) -> list:
-    """The facts the report's sections read (report/present.py): templates and their sends over the window the
-    run used, and the workflow rules. Only facts travel to the notebook, never the export's tables."""
+    """The facts the report's sections read (report/sections/): templates and their sends over the window the
+    run used, the workflow rules, the picklist labels shown, and how the export was read. Only facts travel to
+    the notebook, never the export."""
     from readiness.report.present import _window
 
-    return ["templates", "workflow_rules", ("template_sends", _window(result, "retire:templates"))]
+    return ["templates", "workflow_rules", ("template_sends", _window(result, "retire:templates")),
+            ("labels", "Resources", "userType"), "load_ledger", "load_rejects", "load_problems", "source_path"]
 
 
 def for_presentation(result):
-    """`result` with its facts cut down to what the report reads and an export without tables (the load ledger,
-    rejects, problems and picklist labels stay: the data annex shows them)."""
-    facts = result.facts.for_presentation(presented_facts(result))
-    # an absolute path: the notebook's kernel runs in another folder and matches the export by its path
-    path = Path(result.export.path).resolve() if result.export.path else None
-    return dataclasses.replace(result, facts=facts, export=dataclasses.replace(result.export, tables={}, path=path))
+    """`result` with its facts cut down to what the report reads and no export."""
+    return dataclasses.replace(result, facts=result.facts.for_presentation(presented_facts(result)), export=None)
 
 
 def build_report(export_dir, out, as_of=None, client=None, suppress=None, pdf: bool = True,

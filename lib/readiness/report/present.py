@@ -18,7 +18,7 @@ from readiness.report.sections.effort import _effort_phases, _effort_total, effo
 from readiness.report.sections.findings import (SEVERITY_ORDER, STATUS_ORDER, _area_block, _entity_table,
                                                 _rule_block, findings_by_area, muted_findings)
 from readiness.report.sections.loading import _outputs_match, _with_decisions, audit
-from readiness.report.sections.rebuild import (_counterpart, _label, _template_rebuild, _template_sends,
+from readiness.report.sections.rebuild import (_counterpart, _template_rebuild, _template_sends,
                                                _workflow_rebuild, rebuild_by_hand)
 from readiness.report.sections.retire import NOT_MIGRATE, _automation_chart, not_to_migrate
 from readiness.report.sections.summary import (CLASS_MEANING, _area_table, _top_list, _unknown_detail, area_counts,

@@ -18,7 +18,7 @@ def _name(w: pd.DataFrame) -> pd.Series:
 
 @rule(
     id="workflow_rule_inactive", area="automations", severity="info", entity_type="WorkflowRule",
-    feeds=("retire:automations", "checklist:workflows"),
+    feeds=("retire:automations", "checklist:workflows"), tally="inactive",
     title="Workflow rule is inactive",
     impact="Inactive rules do nothing today; rebuilding them in HaloPSA adds work and ticket rules that may "
            "start firing.",
@@ -34,7 +34,7 @@ def workflow_rule_inactive(ctx):
 
 @rule(
     id="workflow_rule_stale", area="automations", severity="low", entity_type="WorkflowRule",
-    feeds=("retire:automations", "checklist:workflows"),
+    feeds=("retire:automations", "checklist:workflows"), tally="stale",
     title="Active workflow rule has not triggered for a long time",
     impact="A rule that no longer fires is usually obsolete; rebuilding it as a HaloPSA ticket rule or "
            "notification adds work and rule collisions for nothing.",
@@ -65,7 +65,7 @@ def workflow_rule_stale(ctx):
 
 @rule(
     id="workflow_rule_duplicate", area="automations", severity="medium", entity_type="WorkflowRule",
-    feeds=("checklist:workflows",),
+    feeds=("checklist:workflows",), tally="duplicated (merge before rebuilding)",
     title="Active workflow rule has the same entity, events and conditions as another active rule",
     impact="HaloPSA rules run in list order and a later rule sees what an earlier one set; duplicated triggers "
            "rebuilt as separate rules collide or double-send.",
@@ -91,7 +91,7 @@ def workflow_rule_duplicate(ctx):
 
 @rule(
     id="workflow_rule_rebuild", area="automations", severity="medium", entity_type="WorkflowRule",
-    feeds=("rebuild:workflow_rules", "effort:workflow_rules_rebuild", "checklist:workflows"),
+    feeds=("rebuild:workflow_rules", "effort:workflow_rules_rebuild", "checklist:workflows"), tally="to rebuild",
     title="Active workflow rule must be rebuilt by hand in HaloPSA",
     impact="No tool migrates Autotask workflow rules; every live one is a redesign in HaloPSA (ticket rule, "
            "notification and email template, SLA, or workflow/runbook) and has to be tested end to end.",

@@ -27,6 +27,7 @@ KNOWN_ENTITIES = frozenset(ENTITIES)
 
 TITLE_MAX = 150
 TEXT_MAX = 400
+TALLY_MAX = 60
 _SNAKE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 
 
@@ -55,6 +56,7 @@ class Rule:
     columns: dict = field(default_factory=dict)  # {history table: columns read}: what the lean load keeps
     feeds: tuple[str, ...] = ()  # vocabulary.PLACEMENTS: report section, checklist item, effort work item
     aliases: tuple[str, ...] = ()  # former ids: suppressions written for them still mute this rule's findings
+    tally: str = ""  # words after a count of its findings in the go-live checklist ("without email")
 
     def __post_init__(self):
         problems = validate(self)
@@ -135,6 +137,11 @@ def validate(r: Rule) -> list[str]:
         unknown = [x for x in r.feeds if x not in PLACEMENTS]
         if unknown:
             p.append(f"feeds unknown placements {unknown} (known: {', '.join(PLACEMENTS)})")
+    checklist = [x for x in (r.feeds if isinstance(r.feeds, tuple) else ()) if str(x).startswith("checklist:")]
+    if not isinstance(r.tally, str) or len(r.tally) > TALLY_MAX:
+        p.append(f"tally must be text of at most {TALLY_MAX} chars")
+    elif checklist and not r.tally.strip():
+        p.append(f"feeds {checklist[0]} but declares no tally (the words after its count in the checklist)")
     if not isinstance(r.aliases, tuple) or not all(isinstance(a, str) and _SNAKE.match(a) for a in r.aliases):
         p.append("aliases must be a tuple of snake_case former ids")
     return p
@@ -146,7 +153,7 @@ RULES: dict[str, Rule] = {}
 def rule(*, id: str, area: str, severity: str, title: str, impact: str, remediation: str, entity_type: str,
          requires: tuple[str, ...] = (), params: dict | None = None, weight: float = 1.0, edge_case: bool = False,
          columns: dict | None = None, feeds: tuple[str, ...] = (), aliases: tuple[str, ...] = (),
-         registry: dict | None = None):
+         tally: str = "", registry: dict | None = None):
     """Declare a rule on its function and add it to `registry` (default: the catalogue, RULES).
 
     Raises RuleDefinitionError for invalid metadata or an id already registered.
@@ -156,7 +163,7 @@ def rule(*, id: str, area: str, severity: str, title: str, impact: str, remediat
         r = Rule(id=id, area=area, severity=severity, title=title, impact=impact, remediation=remediation,
                  entity_type=entity_type, func=func, requires=tuple(requires), params=dict(params or {}),
                  weight=float(weight), edge_case=edge_case, columns=dict(columns or {}), feeds=tuple(feeds),
-                 aliases=tuple(aliases))
+                 aliases=tuple(aliases), tally=tally)
         target = RULES if registry is None else registry
         if r.id in target:
             raise RuleDefinitionError(f"rule {r.id!r}: id already registered")

@@ -23,7 +23,7 @@ def _contact_names(ctx, c: pd.DataFrame) -> pd.Series:
 
 @rule(
     id="company_duplicate_name", area="data_quality", severity="high", entity_type="Company",
-    feeds=("checklist:clients",),
+    feeds=("checklist:clients",), tally="with a colliding name",
     title="Active customer's name collides with another active customer once case and spaces are ignored",
     impact="HaloPSA's client import matches on name: colliding names merge two clients into one, mixing their "
            "users, assets, tickets and billing.",
@@ -44,7 +44,7 @@ def company_duplicate_name(ctx):
 
 @rule(
     id="contact_missing_email", area="data_quality", severity="medium", entity_type="Contact",
-    feeds=("checklist:clients",),
+    feeds=("checklist:clients",), tally="without email",
     title="Active contact has no email address",
     impact="HaloPSA matches users by email on import and on incoming mail; a contact without one cannot log in "
            "to the portal, and e-mails from them create new unknown users.",
@@ -63,7 +63,7 @@ def contact_missing_email(ctx):
 
 @rule(
     id="contact_duplicate_email", area="data_quality", severity="high", entity_type="Contact",
-    feeds=("checklist:clients",),
+    feeds=("checklist:clients",), tally="sharing an email",
     title="Two or more active contacts share one email address",
     impact="HaloPSA matches users by email: contacts sharing one address merge on import, and replies land on "
            "whichever user HaloPSA picks.",
@@ -112,7 +112,7 @@ def _ci_names(ctx, ci: pd.DataFrame) -> pd.Series:
 
 @rule(
     id="configuration_item_missing_serial", area="data_quality", severity="low", entity_type="ConfigurationItem",
-    feeds=("checklist:assets",),
+    feeds=("checklist:assets",), tally="without serial number",
     title="Active configuration item has no serial number",
     impact="HaloPSA asset imports and RMM syncs usually match assets on serial number; an asset without one is "
            "duplicated when the RMM integration creates it again.",
@@ -205,7 +205,7 @@ def _history_links(links) -> dict[str, tuple[str, ...]]:
 
 @rule(
     id="orphan_reference", area="data_quality", severity="high", entity_type="Contact",
-    feeds=("checklist:assets",),
+    feeds=("checklist:assets",), tally="pointing at a record not in the export",
     title="Row points at a parent record that is not in the export",
     impact="HaloPSA imports parents first (clients, then users, assets, tickets, actions); a row whose parent "
            "is missing is rejected or lands on the wrong client.",

@@ -17,7 +17,7 @@ def _last_sent(ctx, t: pd.DataFrame) -> pd.Series:
 
 @rule(
     id="notification_template_unused", area="notifications", severity="low", entity_type="NotificationTemplate",
-    feeds=("retire:templates", "checklist:templates"),
+    feeds=("retire:templates", "checklist:templates"), tally="unused (not rebuilt)",
     title="Notification template has sent nothing recently",
     impact="Every template has to be re-authored as a HaloPSA email template; one that no longer sends is work "
            "with no benefit.",
@@ -40,7 +40,7 @@ def notification_template_unused(ctx):
 
 @rule(
     id="notification_template_rebuild", area="notifications", severity="medium", entity_type="NotificationTemplate",
-    feeds=("rebuild:templates", "effort:templates_rebuild", "checklist:templates"),
+    feeds=("rebuild:templates", "effort:templates_rebuild", "checklist:templates"), tally="in use",
     title="Notification template in use must be re-authored in HaloPSA",
     impact="No tool migrates notification templates; clients notice a missing or broken acknowledgement or "
            "update e-mail on day one.",

@@ -10,7 +10,7 @@ from readiness.rules.frames import is_active, result
 
 @rule(
     id="security_level_mapping", area="permissions", severity="medium", entity_type="SecurityLevel",
-    feeds=("rebuild:security_levels", "effort:security_levels", "checklist:roles"),
+    feeds=("rebuild:security_levels", "effort:security_levels", "checklist:roles"), tally="security levels in use",
     title="Security level used by active resources needs a HaloPSA role",
     impact="HaloPSA permissions come from agent roles, team membership and client restrictions, not security "
            "levels; nothing maps them, so every level in use must be designed as a role before agents log in.",

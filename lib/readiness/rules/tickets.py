@@ -17,7 +17,7 @@ def _ticket_names(t: pd.DataFrame) -> pd.Series:
 
 @rule(
     id="ticket_open_unassigned", area="tickets", severity="medium", entity_type="Ticket",
-    feeds=("checklist:open_tickets",),
+    feeds=("checklist:open_tickets",), tally="unassigned",
     title="Open ticket has neither a queue nor an assigned resource",
     impact="HaloPSA imports the ticket with no team and no agent, so it sits in no one's view after cutover.",
     remediation="Assign a queue or a resource in Autotask before the open-ticket migration, or map it to a "
@@ -38,7 +38,7 @@ def ticket_open_unassigned(ctx):
 
 @rule(
     id="ticket_open_inactive_resource", area="tickets", severity="high", entity_type="Ticket",
-    feeds=("checklist:open_tickets",),
+    feeds=("checklist:open_tickets",), tally="on inactive resources",
     title="Open ticket is assigned to an inactive resource",
     impact="HaloPSA has no agent for an inactive resource; the ticket imports unassigned or fails agent "
            "matching, and the client's open work is dropped at cutover.",

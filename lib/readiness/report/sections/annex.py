@@ -9,10 +9,10 @@ from readiness.report.sections.common import Block, _n, _rejected_rows, _section
 
 def data_completeness(result, max_rows: int = 15) -> Block:
     """Annex: the load ledger (rows read, loaded, rejected per table), rejected rows and checks that could not run."""
-    ex = result.export
+    facts = result.facts
     parts = []
-    ledger = getattr(ex, "ledger", None)
-    if ledger is not None and len(ledger):
+    ledger = facts.load_ledger()
+    if len(ledger):
         lg = ledger.copy()
         read_as = lg["read_as"] if "read_as" in lg else pd.Series("", index=lg.index)
         df = pd.DataFrame({"Table": lg["entity"].astype("string"), "File": lg["file"].astype("string"),
@@ -20,13 +20,13 @@ def data_completeness(result, max_rows: int = 15) -> Block:
                            "Rows read": lg["read"].map(_n), "Loaded": lg["loaded"].map(_n),
                            "Rejected": lg["rejected"].map(_n)})
         parts.append(_table(df, [22, 26, 22, 10, 10, 10], num=("Rows read", "Loaded", "Rejected")))
-    problems = list(getattr(ex, "problems", []) or [])
+    problems = facts.load_problems()
     if problems:
         parts.append('<h3>What to check in the export</h3><p>Files not read, tables that may be incomplete, and '
                      'what the loader had to assume (such as the day/month order of dates).</p><ul class="problems">'
                      + "".join(f"<li>{e(str(p))}</li>" for p in problems) + "</ul>")
-    rejects = getattr(ex, "rejects", None)
-    if rejects is not None and len(rejects):
+    rejects = facts.load_rejects()
+    if len(rejects):
         df = pd.DataFrame({"Table": rejects["entity"].astype("string"), "Row": rejects["row"].astype("string"),
                            "Column": rejects["column"].astype("string"),
                            "Value": rejects["value"].astype("string").str.slice(0, 60),

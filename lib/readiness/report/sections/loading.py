@@ -23,7 +23,7 @@ def audit(export_dir: str = "", client: str = "", as_of: str = "", suppress: str
 
         with open(audit_cache, "rb") as fh:
             result = pickle.load(fh)  # our own file, written by build_report for this run
-        same = Path(getattr(result.export, "path", "") or "").resolve() == Path(export_dir).resolve()
+        same = result.facts.source_path() == str(Path(export_dir).resolve())
         if isinstance(result, AuditResult) and same:
             return _with_decisions(result, out_dir)
     # the same export and suppressions `readiness report` would use, including mutes saved in the explorer

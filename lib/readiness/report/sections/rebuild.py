@@ -36,7 +36,7 @@ def rebuild_by_hand(result, max_rows: int = 15) -> Block:
                      + _table(df, [22, 28, 50], max_rows, "integrations"))
     sl = f[f["rule_id"].isin(feeding("rebuild:security_levels"))]
     if len(sl):
-        labels = sl["entity_id"].map(lambda c: _label(result.export, "Resources", "userType", c))
+        labels = sl["entity_id"].map(lambda c: result.facts.label("Resources", "userType", c))
         df = pd.DataFrame({"Security level": labels.astype("string"), "Detail": sl["reason"].astype("string")})
         parts.append(f'<h3>Roles and permissions: {_n(len(sl))} security levels to define as HaloPSA roles</h3>'
                      + _table(df, [30, 70], max_rows, "security levels"))
@@ -109,13 +109,6 @@ def _workflow_rebuild(result, wf: pd.DataFrame, max_rows: int) -> str:
             '<p>Active rules that still fire. HaloPSA\'s automation works differently, so each is rebuilt as its '
             'counterpart, not copied:</p>'
             f'<ul class="assumptions">{kinds}</ul>' + _table(df, widths, max_rows, "workflow rules"))
-
-
-def _label(export, entity: str, field: str, code) -> str:
-    try:
-        return export.label(entity, field, code)
-    except Exception:  # a missing picklist must not stop the report: show the code itself
-        return str(code)
 
 
 def _counterpart(rows: pd.DataFrame) -> pd.Series:

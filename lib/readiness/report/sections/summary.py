@@ -68,7 +68,7 @@ def executive_summary(result) -> Block:
                   'under their area; readiness cannot be Ready until they run.</p>' if s.get("errors") else "")
                + f'<table class="kpis"><tr>{kpi_html}</tr></table></div>')
 
-    taken = (getattr(result.export, "client", None) or {}).get("export_date")
+    taken = result.facts.client.get("export_date")
     meta = (f'<p class="meta">Readiness as of <b>{_date(result.as_of)}</b>'
             + (f' · export taken {_date(taken)}' if taken else "")
             + f' · report prepared {_date(pd.Timestamp.now())}</p>')
@@ -125,7 +125,7 @@ def _unknown_detail(result) -> str:
     items = []
     if s.get("readiness_reason"):
         items.append(s["readiness_reason"])
-    items += list(getattr(result.export, "problems", []) or [])
+    items += result.facts.load_problems()
     cov = s.get("coverage_detail") or {}
     if cov.get("missing_tables"):
         items.append("Tables the checks need but the export does not contain: " + ", ".join(cov["missing_tables"]))
