@@ -1,5 +1,6 @@
 """Readiness roll-up, score and coverage arithmetic on hand-made findings."""
 
+import math
 from types import SimpleNamespace as NS
 
 import pandas as pd
@@ -38,15 +39,17 @@ def test_score_hand_computed():
     rules = {"a": rule("contracts", "blocker"), "b": rule("billing", "high"), "c": rule("billing", "medium"),
              "d": rule("services", "low", weight=2.0), "e": rule("tickets", "info"), "f": rule("tickets", "high")}
     f = frame([
-        ("a", "contracts", "blocker", "PASS", "1", False),   # w 10, credit 1   -> 10
-        ("b", "billing", "high", "REVIEW", "1", False),      # w 5,  credit 0.5 -> 2.5
-        ("c", "billing", "medium", "FAIL", "1", False),      # w 3,  credit 0   -> 0
-        ("d", "services", "low", "PASS", "1", False),        # w 1x2, credit 1  -> 2
+        ("a", "contracts", "blocker", "PASS", "1", False),   # no work left
+        ("b", "billing", "high", "REVIEW", "1", False),      # w 5, open 0.5 -> 5 x log2(1.5) = 2.925
+        ("c", "billing", "medium", "FAIL", "1", False),      # w 3, open 1   -> 3 x log2(2)   = 3
+        ("c", "billing", "medium", "FAIL", "2", False),      # the same rule again: open 2 -> 3 x log2(3) = 4.755
+        ("d", "services", "low", "PASS", "1", False),        # no work left
         ("e", "tickets", "info", "REVIEW", "1", True),       # muted: left out
         ("f", "tickets", "high", "ERROR", "-", False),       # error: left out
     ])
-    # 14.5 / 20
-    assert scoring.score(f, rules) == 72.5
+    # work 2.925 + 4.755 = 7.680; 100 x 100 / 107.680
+    assert scoring.remaining_work(f, rules) == pytest.approx(5 * math.log2(1.5) + 3 * math.log2(3))
+    assert scoring.score(f, rules) == 92.9
 
 
 def test_score_none_when_nothing_judged():
@@ -94,7 +97,7 @@ def test_area_classes_and_counts():
     areas = out["areas"]
     assert out["readiness"] == "Not ready"
     assert "contract" in out["readiness_reason"].lower() or "a" in out["readiness_reason"]
-    assert areas["contracts"] == {"readiness": "Not ready", "score": 50.0, "FAIL": 1, "REVIEW": 0, "PASS": 1,
+    assert areas["contracts"] == {"readiness": "Not ready", "score": 49.0, "FAIL": 1, "REVIEW": 0, "PASS": 1,
                                   "ERROR": 0, "muted": 0}
     assert areas["billing"]["readiness"] == "Ready" and areas["billing"]["muted"] == 1
     assert areas["services"]["readiness"] == "Ready with conditions"
@@ -185,3 +188,39 @@ def test_top_findings_split_a_rule_by_status_and_severity():
                ("mapping", "contracts", "medium", "REVIEW", "2", False)])
     top = scoring.top_findings(f)
     assert [(t["status"], t["severity"], t["count"]) for t in top] == [("FAIL", "blocker", 1), ("REVIEW", "medium", 2)]
+
+
+def test_clean_records_never_raise_the_score_and_problems_lower_it():
+    """The score measures work left: PASS findings added to the same problems leave it unchanged, one more
+    problem lowers it, and an export with an unmuted blocker FAIL scores under 50."""
+    rules = {"a": rule("billing", "high"), "b": rule("contracts", "blocker")}
+    problems = frame([("a", "billing", "high", "FAIL", str(i), False) for i in range(3)])
+    base = scoring.score(problems, rules)
+    clean = pd.concat([problems, frame([("a", "billing", "high", "PASS", str(i), False)
+                                        for i in range(3, 503)])], ignore_index=True)
+    assert scoring.score(clean, rules) == base
+    worse = pd.concat([problems, frame([("a", "billing", "high", "REVIEW", "x", False)])], ignore_index=True)
+    assert scoring.score(worse, rules) < base
+    blocked = pd.concat([clean, frame([("b", "contracts", "blocker", "FAIL", "1", False)])], ignore_index=True)
+    assert scoring.score(blocked, rules) <= 49.0
+
+
+def test_on_the_sample_clean_companies_do_not_raise_the_score_and_not_ready_scores_under_50():
+    from readiness.audit import run_audit
+    from readiness.config import DEFAULT_SAMPLE
+    from readiness.loader import load_export
+
+    export = load_export(DEFAULT_SAMPLE)
+    before = run_audit(export, as_of="2025-06-30")
+    assert before.summary["readiness"] == "Not ready" and before.summary["score"] < 50
+    companies = export.tables["Companies"]
+    start = int(companies["id"].max()) + 1
+    clean = pd.DataFrame({"id": pd.array(range(start, start + 500), dtype="Int64"),
+                          "companyName": pd.array([f"Clean Customer {i:04d}" for i in range(500)], dtype="string"),
+                          "companyType": pd.array([1] * 500, dtype="Int64"),
+                          "isActive": pd.array([True] * 500, dtype="boolean")})
+    export.tables["Companies"] = pd.concat([companies, clean.astype(companies.dtypes[clean.columns].to_dict())],
+                                           ignore_index=True)
+    after = run_audit(export, as_of="2025-06-30")
+    assert len(after.findings) > len(before.findings)  # the new companies were judged (and passed)
+    assert after.summary["score"] <= before.summary["score"]

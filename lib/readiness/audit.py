@@ -25,6 +25,7 @@ from readiness.contract_map import COLUMNS as CONTRACT_MAP_COLUMNS
 from readiness.contract_map import build_contract_map, verdict_counts
 from readiness.effort import effort_counts, estimate_effort
 from readiness.loader import REJECT_COLUMNS, ledger_summary
+from readiness.profile import ProfileError, price_effort
 from readiness.safe import inside, replace_into, slugify, write_csv
 from readiness.suppress import SuppressionError, Suppressions, applies_to_client, apply_suppressions, load_suppressions
 from readiness.vocabulary import FINDING_COLUMNS
@@ -43,7 +44,7 @@ class AuditInputError(ValueError):
 
 
 # Every error that means "the audit could not start from this input" (exit code 2, batch stage "input").
-INPUT_ERRORS = (AuditInputError, SuppressionError, FileNotFoundError)
+INPUT_ERRORS = (AuditInputError, SuppressionError, FileNotFoundError, ProfileError)
 
 
 @dataclass
@@ -61,6 +62,7 @@ class AuditResult:
     coverage: pd.DataFrame = field(default_factory=pd.DataFrame)
     effort: dict = field(default_factory=dict)
     facts: object = None  # readiness.facts.Facts: the derived tables, with the parameters this run used
+    profile: dict = field(default_factory=dict)  # the consultancy profile the report is branded with
 
 
 def parse_as_of(value) -> pd.Timestamp | None:
@@ -136,12 +138,14 @@ def _rejected_rows(export, totals: dict) -> int:
 
 
 def run_audit(export_or_dir, as_of=None, client: str | None = None, suppress=None,
-              params: dict | None = None) -> AuditResult:
+              params: dict | None = None, profile: dict | None = None) -> AuditResult:
     """Audit one export (folder path or loaded Export) and return an AuditResult.
 
     as_of: YYYY-MM-DD / date / Timestamp; default the newest date in the export, else today.
     client: display name; default client.yaml `name`, else the folder name.
     suppress: path to a suppressions YAML or a Suppressions object (None: nothing muted).
+    profile: the consultancy profile (readiness.profile.load_profile); its hourly rate prices the effort when
+    client.yaml gives none.
     params: {rule_id: {param: value}} overrides passed to the rule engine.
     Raises AuditInputError for a bad as_of, SuppressionError for an unusable suppressions file,
     FileNotFoundError for a missing export folder.
@@ -177,6 +181,7 @@ def run_audit(export_or_dir, as_of=None, client: str | None = None, suppress=Non
     integrations = classify_integrations((export.client or {}).get("integrations") or [])
     counts = effort_counts(facts, findings, contract_map, integration_counts(integrations))
     effort = estimate_effort(counts)
+    effort.update(price_effort(effort, export.client or {}, profile or {}))
     if not roll["gate_passed"]:
         effort["caveat"] = ("The export fails the gate (" + roll["readiness_reason"].removeprefix(
             "Cannot judge readiness: ").rstrip(".") + "): the estimate counts only what could be read.")
@@ -205,6 +210,7 @@ def run_audit(export_or_dir, as_of=None, client: str | None = None, suppress=Non
                       "by_verdict_active": verdict_counts(contract_map),
                       "retire": counts["contracts_retire"],
                       "edge_case_active": counts["edge_case_contracts"]},
+        "native_import": facts.native_records(),
         "integrations": integrations.astype(object).where(integrations.notna(), None).to_dict("records"),
         "effort": effort,
         "checklist": checklist.to_dict("records"),
@@ -222,7 +228,7 @@ def run_audit(export_or_dir, as_of=None, client: str | None = None, suppress=Non
     return AuditResult(client=name, slug=slug, as_of=as_of_ts, findings=findings, contract_map=contract_map,
                        summary=summary, checklist=checklist, export=export,
                        coverage=coverage_table if coverage_table is not None else pd.DataFrame(), effort=effort,
-                       facts=facts)
+                       facts=facts, profile=dict(profile or {}))
 
 
 def _json_default(value):
@@ -337,20 +343,23 @@ def load_for_client(export_dir, out, client: str | None = None, suppress=None):
     return export, suppress
 
 
-def audit_command(export_dir, out, as_of=None, client=None, suppress=None) -> int:
+def audit_command(export_dir, out, as_of=None, client=None, suppress=None, profile=None) -> int:
     """`readiness audit`: audit `export_dir`, write OUT/<slug>/ and print a short summary.
 
     Returns 0 on success (also when readiness is Unknown), 2 for a missing export folder, a bad --as-of or an
-    unusable suppressions file.
+    unusable suppressions or profile file.
     """
+    from readiness.profile import load_profile
+
     if not Path(export_dir).is_dir():
         print(f"error: export folder not found: {export_dir}", file=sys.stderr)
         return 2
     try:
         as_of_ts = parse_as_of(as_of)
+        prof = load_profile(profile)
         export, suppress = load_for_client(export_dir, out, client, suppress)
         supp = _load_suppressions(suppress)
-        result = run_audit(export, as_of=as_of_ts, client=client, suppress=supp)
+        result = run_audit(export, as_of=as_of_ts, client=client, suppress=supp, profile=prof)
     except INPUT_ERRORS as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

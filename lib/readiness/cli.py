@@ -20,6 +20,8 @@ def _parser() -> argparse.ArgumentParser:
         sp.add_argument("--as-of", dest="as_of", help="fix 'today' (YYYY-MM-DD); default: newest date in the export")
         sp.add_argument("--client", help="client name (default: client.yaml name, else the folder name)")
         sp.add_argument("--suppress", help="suppressions YAML (muted findings with reasons)")
+        sp.add_argument("--profile", help="consultancy profile YAML: name, logo, contact line, hourly_rate, "
+                                          "currency (default: $READINESS_PROFILE)")
 
     a = sub.add_parser("audit", help="audit one export: findings.csv, contract_map.csv, summary.json")
     common(a)
@@ -32,6 +34,8 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--workers", type=int, default=None, help="parallel clients (default: number of cores)")
     b.add_argument("--as-of", dest="as_of")
     b.add_argument("--force", action="store_true", help="re-run clients whose outputs are already complete")
+    b.add_argument("--profile", help="consultancy profile YAML for every client's report "
+                                     "(default: $READINESS_PROFILE)")
     c = sub.add_parser("reconcile", help="compare one billing period line by line: Autotask vs HaloPSA")
     c.add_argument("--autotask", required=True, help="Autotask export folder (BillingItems, Companies, ...)")
     c.add_argument("--halo", required=True, help="HaloPSA invoice lines (CSV or JSON)")
@@ -85,16 +89,18 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "audit":
         from readiness.audit import audit_command
 
-        return audit_command(args.export_dir, args.out, as_of=args.as_of, client=args.client, suppress=args.suppress)
+        return audit_command(args.export_dir, args.out, as_of=args.as_of, client=args.client, suppress=args.suppress,
+                             profile=args.profile)
     if args.command == "report":
         from readiness.report import report_command
 
         return report_command(args.export_dir, args.out, as_of=args.as_of, client=args.client,
-                              suppress=args.suppress, pdf=args.pdf)
+                              suppress=args.suppress, pdf=args.pdf, profile=args.profile)
     if args.command == "batch":
         from readiness.batch import batch_command
 
-        return batch_command(args.input, args.out, workers=args.workers, as_of=args.as_of, force=args.force)
+        return batch_command(args.input, args.out, workers=args.workers, as_of=args.as_of, force=args.force,
+                             profile=args.profile)
     if args.command == "reconcile":
         from readiness.reconcile import reconcile_command
 

@@ -19,18 +19,24 @@ from readiness.vocabulary import (AREAS, CLASSES, CONDITIONS, NOT_READY, READY, 
 
 # Severity weight for score and coverage: a blocker check counts 20x an informational one.
 SEVERITY_WEIGHT = {"blocker": 10.0, "high": 5.0, "medium": 3.0, "low": 1.0, "info": 0.5}
-# Credit a check earns: REVIEW earns half because a person may well accept it as it is.
-STATUS_CREDIT = {"PASS": 1.0, "REVIEW": 0.5, "FAIL": 0.0}
-
+# Open work a finding leaves: a FAIL must be dealt with, a REVIEW half of that (a person may accept it as it is).
+STATUS_WORK = {"FAIL": 1.0, "REVIEW": 0.5}
+# Remaining work that halves the score: 100 points of weighted work (for example ten blocker rules with one
+# FAIL each, or twenty high ones) give 50.
+SCORE_HALF_WORK = 100.0
+# The highest score a Not ready export can have: the number must never read as "mostly fine" beside the class.
+NOT_READY_CEILING = 49.0
 
 # Tables without which the audit cannot say anything about billing: the gate.
 GATE_TABLES = ("Companies", "Contracts")
 
 SCORE_METHOD = (
-    "score = 100 x sum(w x credit) / sum(w) over unmuted PASS, REVIEW and FAIL findings (one per rule x entity); "
-    "w = severity weight (blocker 10, high 5, medium 3, low 1, info 0.5) x rule weight (default 1); "
-    "credit PASS 1, REVIEW 0.5, FAIL 0; muted and ERROR findings are left out; "
-    "no score when the export fails the gate or no finding was judged."
+    "score = 100 x 100 / (100 + work): it measures the work left, so clean records never raise it; "
+    "work = sum over rules and severities of w x log2(1 + open), open = unmuted FAIL findings + 0.5 x unmuted "
+    "REVIEW findings, w = severity weight (blocker 10, high 5, medium 3, low 1, info 0.5) x rule weight "
+    "(default 1); log2 because the hundredth finding of one rule is less new work than the first of another; "
+    "a Not ready export (an unmuted blocker FAIL) scores at most 49; no score when the export fails the gate or "
+    "no finding was judged."
 )
 COVERAGE_METHOD = (
     "coverage = 100 x sum(w x judged x load_quality) / sum(w) over all rules in the catalogue; "
@@ -64,17 +70,30 @@ def _unmuted(findings: pd.DataFrame) -> pd.Series:
     return ~findings["muted"].astype(bool) if "muted" in findings else pd.Series(True, index=findings.index)
 
 
+def remaining_work(findings: pd.DataFrame, rules: dict | None = None) -> float:
+    """Weighted open work in the findings (see SCORE_METHOD): muted, PASS and ERROR findings add none."""
+    open_ = findings[_unmuted(findings) & findings["status"].isin(list(STATUS_WORK))]
+    if open_.empty:
+        return 0.0
+    units = _lookup(open_["status"], STATUS_WORK, 0.0).astype(float)
+    per = pd.DataFrame({"rule_id": open_["rule_id"].astype(str).to_numpy(),
+                        "severity": open_["severity"].astype(str).to_numpy(),
+                        "units": units.to_numpy(), "w": weights(open_, rules).to_numpy()})
+    groups = per.groupby(["rule_id", "severity"], sort=False).agg(units=("units", "sum"), w=("w", "first"))
+    return float((groups["w"] * np.log2(1.0 + groups["units"])).sum())
+
+
 def score(findings: pd.DataFrame, rules: dict | None = None) -> float | None:
-    """Weighted share of passing checks, 0–100 rounded to 0.1 (see SCORE_METHOD); None when nothing was judged."""
+    """0–100 rounded to 0.1, falling as work remains (see SCORE_METHOD); None when nothing was judged."""
     if findings.empty:
         return None
-    judged = findings[_unmuted(findings) & findings["status"].isin(list(STATUS_CREDIT))]
+    judged = findings[_unmuted(findings) & findings["status"].isin(["PASS", *STATUS_WORK])]
     if judged.empty:
         return None
-    w = weights(judged, rules)
-    credit = _lookup(judged["status"], STATUS_CREDIT, 0.0).astype(float)
-    total = w.sum()
-    return None if total <= 0 else round(100.0 * float((w * credit).sum() / total), 1)
+    value = 100.0 * SCORE_HALF_WORK / (SCORE_HALF_WORK + remaining_work(findings, rules))
+    if classify(findings) == NOT_READY:
+        value = min(value, NOT_READY_CEILING)
+    return round(value, 1)
 
 
 def gate(export) -> tuple[bool, list[str]]:

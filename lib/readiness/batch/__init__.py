@@ -210,7 +210,7 @@ def _run_pool(jobs: list[dict], workers: int, settle) -> None:
 
 
 def run_batch(input_path, out, workers: int | None = None, as_of=None, force: bool = False, pdf: bool = True,
-              show_bar: bool | None = None, stream=None) -> BatchResult:
+              show_bar: bool | None = None, stream=None, profile=None) -> BatchResult:
     """Run every client of `input_path` (folder of exports or manifest) into `out`; returns a BatchResult.
 
     workers: parallel clients (default os.cpu_count()). as_of: YYYY-MM-DD for every client (default: each
@@ -256,7 +256,8 @@ def run_batch(input_path, out, workers: int | None = None, as_of=None, force: bo
             base = _row(c, "failed")
             jobs.append({"name": c.name, "slug": c.slug, "export": str(c.export.resolve()),
                          "suppress": str(c.suppress.resolve()) if c.suppress else None, "out": str(out),
-                         "as_of": as_of_text, "pdf": pdf, "row": base})
+                         "as_of": as_of_text, "pdf": pdf, "row": base,
+                         "profile": str(Path(profile).resolve()) if profile else None})
     interrupted = False
     try:
         if jobs:
@@ -314,11 +315,17 @@ def _exit_code(ledger: pd.DataFrame) -> int:
     return 1
 
 
-def batch_command(input, out, workers=None, as_of=None, force=False) -> int:
-    """`readiness batch INPUT --out OUT [--workers N] [--as-of DATE] [--force]`; returns the exit code (see module)."""
+def batch_command(input, out, workers=None, as_of=None, force=False, profile=None) -> int:
+    """`readiness batch INPUT --out OUT [--workers N] [--as-of DATE] [--force] [--profile FILE]`; returns the exit
+    code (see module)."""
+    from readiness.profile import ProfileError, load_profile, profile_path
+
     try:
-        result = run_batch(input, out, workers=workers, as_of=as_of, force=force)
-    except BatchInputError as exc:
+        load_profile(profile)  # a bad profile stops the batch before any client runs
+        chosen = profile_path(profile)
+        result = run_batch(input, out, workers=workers, as_of=as_of, force=force,
+                           profile=str(chosen) if chosen else None)
+    except (BatchInputError, ProfileError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     led = result.ledger

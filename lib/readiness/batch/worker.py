@@ -312,7 +312,8 @@ def _attempt(job: dict, row: dict, tmp: Path, final: Path) -> BaseException | No
         _carry_client_files(final, tmp, job["name"])
         try:
             report_pkg.build_report(job["export"], tmp, as_of=job.get("as_of"), client=job["name"],
-                                    suppress=job.get("suppress"), pdf=job.get("pdf", True), timings=row["timings"])
+                                    suppress=job.get("suppress"), pdf=job.get("pdf", True), timings=row["timings"],
+                                    profile=job.get("profile"))
             print("seconds per step: " + ", ".join(f"{k} {v:.1f}" for k, v in row["timings"].items()),
                   file=sys.stderr)
             return None

@@ -148,6 +148,18 @@ class Facts:
         return self.cached("client_portals", lambda: int(
             self.table("Companies")["isClientPortalActive"].eq(True).fillna(False).sum()))
 
+    def native_records(self) -> dict:
+        """What HaloPSA's own import brings across, counted: active customers, active contacts, active
+        configuration items and open tickets (None for a table the export lacks)."""
+        def build():
+            def count(entity, rows):
+                return int(len(rows())) if self.has(entity) else None
+            return {"clients": count("Companies", self.active_customers),
+                    "contacts": count("Contacts", lambda: self.active_rows("Contacts")),
+                    "assets": count("ConfigurationItems", lambda: self.active_rows("ConfigurationItems")),
+                    "open_tickets": (int(len(self.open_tickets())) if self.has("Tickets", "status") else None)}
+        return self.cached("native_records", build)
+
     def active_customers(self) -> pd.DataFrame:
         """Companies that are active and of type Customer (1)."""
         return self.cached("active_customers", lambda: contracts.active_customers(self))

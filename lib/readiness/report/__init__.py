@@ -33,14 +33,17 @@ def for_presentation(result):
 
 
 def build_report(export_dir, out, as_of=None, client=None, suppress=None, pdf: bool = True,
-                 engine: str = "weasyprint", paper: str = "A4", timings: dict | None = None) -> dict[str, Path]:
+                 engine: str = "weasyprint", paper: str = "A4", timings: dict | None = None,
+                 profile=None) -> dict[str, Path]:
     """Audit `export_dir`, write the audit files and the report under out/<slug>/; returns every path written.
 
     Keys: findings, contract_map, checklist, summary, notebook, html, and pdf (when `pdf`). `timings`, if given,
     receives seconds per step (audit, notebook, html, pdf). Raises ReportError when the notebook fails (the
     partial report.ipynb stays) and PdfUnavailable when the PDF cannot be made (the HTML stays).
-    Input errors from the audit (AuditInputError, SuppressionError, FileNotFoundError) pass through.
+    Input errors from the audit (AuditInputError, SuppressionError, FileNotFoundError, ProfileError) pass
+    through. `profile` is the consultancy profile YAML (default: $READINESS_PROFILE, else none).
     """
+    from readiness.profile import load_profile
     from readiness.audit import load_for_client, parse_as_of, run_audit, write_outputs
     from readiness.report.execute import run_notebook
     from readiness.report.render import html_to_pdf, notebook_to_html
@@ -48,8 +51,9 @@ def build_report(export_dir, out, as_of=None, client=None, suppress=None, pdf: b
     timings = {} if timings is None else timings
     t = time.perf_counter()
     as_of_ts = parse_as_of(as_of)
+    prof = load_profile(profile)
     export, suppress = load_for_client(export_dir, out, client, suppress)
-    result = run_audit(export, as_of=as_of_ts, client=client, suppress=suppress)
+    result = run_audit(export, as_of=as_of_ts, client=client, suppress=suppress, profile=prof)
     paths = dict(write_outputs(result, out))
     folder = paths["summary"].parent
     timings["audit"] = time.perf_counter() - t
@@ -63,6 +67,7 @@ def build_report(export_dir, out, as_of=None, client=None, suppress=None, pdf: b
         "client": result.client,
         "as_of": result.as_of.date().isoformat(),
         "suppress": str(Path(suppress).resolve()) if suppress else "",
+        "profile": str(Path(profile).resolve()) if profile else "",
         "out_dir": str(Path(out).resolve()),
         "audit_cache": str(cache),
     }
@@ -85,7 +90,8 @@ def build_report(export_dir, out, as_of=None, client=None, suppress=None, pdf: b
     return paths
 
 
-def report_command(export_dir, out, as_of=None, client=None, suppress=None, pdf: bool = True) -> int:
+def report_command(export_dir, out, as_of=None, client=None, suppress=None, pdf: bool = True,
+                   profile=None) -> int:
     """`readiness report`: build the report and print where it landed.
 
     Returns 0 on success; 1 when the notebook failed (partial report.ipynb kept) or the PDF was asked for and
@@ -99,7 +105,7 @@ def report_command(export_dir, out, as_of=None, client=None, suppress=None, pdf:
     timings: dict = {}
     try:
         paths = build_report(export_dir, out, as_of=as_of, client=client, suppress=suppress, pdf=pdf,
-                             timings=timings)
+                             timings=timings, profile=profile)
     except INPUT_ERRORS as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -214,3 +214,77 @@ def effort_phases(phases: pd.DataFrame, title: str = "Effort by phase (weeks, lo
 def _num(x: float) -> str:
     """1.0 -> '1', 1.5 -> '1.5'."""
     return f"{x:.1f}".rstrip("0").rstrip(".")
+
+
+# What happens to each kind of record in the move: page one's overview.
+FATE_STYLE = {
+    "native": {"color": "#d8ead3", "hatch": "", "label": "Moves across (import or reconnect)"},
+    "rebuild": {"color": "#e9b949", "hatch": "..", "label": "Rebuilt or rethought by hand"},
+    "retire": {"color": "#ffffff", "hatch": "xx", "label": "Retired (not migrated)"},
+}
+
+
+def migration_overview(overview: pd.DataFrame, title: str = "") -> Figure:
+    """Per kind of record a 100 % bar split into moves / rebuilt / retired, each part labelled with its count.
+
+    overview: index = kind label, columns native, rebuild, retire (counts), in display order.
+    """
+    fig = _new_figure(7.0, 0.15 * len(overview) + 0.62)
+    ax = fig.add_subplot()
+    y = np.arange(len(overview))
+    totals = overview[list(FATE_STYLE)].sum(axis=1).replace(0, 1).astype(float).to_numpy()
+    left = np.zeros(len(overview))
+    for fate, style in FATE_STYLE.items():
+        counts = overview[fate].astype(float).to_numpy()
+        share = counts / totals * 100
+        ax.barh(y, share, left=left, color=style["color"], hatch=style["hatch"], edgecolor=EDGE, linewidth=0.6,
+                height=0.6, label=style["label"])
+        for yi, (lo, w, n) in enumerate(zip(left, share, counts)):
+            if n and w >= 7:
+                ax.text(lo + w / 2, yi, f"{int(n):,}", ha="center", va="center", fontsize=7,
+                        bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6, "alpha": 0.85})
+        left += share
+    ax.set_yticks(y, [_label(v) for v in overview.index])
+    ax.invert_yaxis()
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("Share of the records of each kind (%)", fontsize=7)
+    if title:
+        ax.set_title(title, fontsize=10, loc="left", fontweight="bold")
+    _style_axes(ax)
+    _legend_below(fig, ax)
+    return fig
+
+
+def timeline(phases: pd.DataFrame, title: str = "") -> Figure:
+    """Gantt-style chart: phases one after another, each a solid bar for its low estimate and a hatched tail to
+    its high one; dashed lines mark the earliest and latest end of the whole project.
+
+    phases: columns phase, low, high (weeks), in project order. A phase starts when the one before ends on the
+    low estimate, so the tails show how far each phase can stretch.
+    """
+    fig = _new_figure(7.0, 0.15 * len(phases) + 0.6)
+    ax = fig.add_subplot()
+    y = np.arange(len(phases))
+    low = phases["low"].astype(float).to_numpy()
+    high = phases["high"].astype(float).to_numpy()
+    start = np.concatenate([[0.0], np.cumsum(low)[:-1]])
+    ax.barh(y, low, left=start, color="#6c757d", edgecolor=EDGE, linewidth=0.6, height=0.55)
+    ax.barh(y, high - low, left=start + low, color="#ffffff", hatch="////", edgecolor=EDGE, linewidth=0.6,
+            height=0.55)
+    for yi, (s0, lo, hi) in enumerate(zip(start, low, high)):
+        ax.text(s0 + hi + 0.15, yi, f"{_num(lo)}–{_num(hi)} wk" if hi != lo else f"{_num(lo)} wk", va="center",
+                fontsize=7)
+    end_low, end_high = float(low.sum()), float(high.sum())
+    for x in (end_low, end_high):
+        ax.axvline(x, color=EDGE, linestyle="--", linewidth=0.7)
+    ax.set_yticks(y, [_label(v) for v in phases["phase"]])
+    ax.set_ylim(len(phases) - 0.4, -0.6)
+    ax.set_xlim(0, max(end_high + float(high.max() if len(high) else 0) * 0.3, 1.0) * 1.08)
+    ax.set_xlabel("Week", fontsize=7)
+    if title:
+        ax.set_title(title, fontsize=10, loc="left", fontweight="bold")
+    _style_axes(ax)
+    _legend_below(fig, ax, handles=[
+        Patch(facecolor="#6c757d", edgecolor=EDGE, label="Low estimate"),
+        Patch(facecolor="#ffffff", hatch="////", edgecolor=EDGE, label="Up to the high estimate")])
+    return fig

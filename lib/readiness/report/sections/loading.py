@@ -6,7 +6,7 @@ from pathlib import Path
 
 
 def audit(export_dir: str = "", client: str = "", as_of: str = "", suppress: str = "", out_dir: str = "",
-          audit_cache: str = ""):
+          audit_cache: str = "", profile: str = ""):
     """The audit the report presents; empty strings mean the defaults (the bundled sample, export's dates).
 
     audit_cache: a pickled AuditResult that `readiness report` wrote moments before running the notebook, so the
@@ -28,7 +28,10 @@ def audit(export_dir: str = "", client: str = "", as_of: str = "", suppress: str
             return _with_decisions(result, out_dir)
     # the same export and suppressions `readiness report` would use, including mutes saved in the explorer
     export, supp = load_for_client(export_dir, out_dir or None, client or None, suppress or None)
-    result = run_audit(export, as_of=as_of or None, client=client or None, suppress=supp)
+    from readiness.profile import load_profile
+
+    result = run_audit(export, as_of=as_of or None, client=client or None, suppress=supp,
+                       profile=load_profile(profile or None))
     if out_dir and not _outputs_match(result, Path(out_dir)):
         write_outputs(result, out_dir)
     return _with_decisions(result, out_dir)
