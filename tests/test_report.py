@@ -200,9 +200,14 @@ def test_html_has_no_code_prompts_or_parameters(built):
 
 
 def test_html_is_self_contained_without_external_urls(built):
+    """Nothing is loaded from elsewhere; the only web addresses are the Sources appendix's references."""
     html = built["html"]
-    for needle in ("http://", "https://", "//cdn", "<link", "@import"):
+    for needle in ("//cdn", "<link", "@import", "url(http"):
         assert needle not in html, needle
+    body, _, sources = html.partition('<section class="major" id="sources">')
+    assert sources, "the Sources appendix is missing"
+    for needle in ("http://", "https://"):
+        assert needle not in body, needle
     assert "<script" not in html.lower()
     srcs = re.findall(r'src="([^"]*)"', html)
     assert srcs and all(s.startswith("data:image/png;base64,") for s in srcs)
@@ -346,15 +351,13 @@ def test_table_escapes_and_trims():
     html = present._table(df, max_rows=15, what="companies")
     assert HOSTILE not in html and "&lt;script&gt;" in html
     assert html.count("<tr>") == 16  # header + 15 rows
-    assert "… and 5 more companies — full list in findings.csv" in html
+    assert "… and 5 more companies — full list in workbook.xlsx (Findings sheet)" in html
 
 
 def test_charts_have_titles_and_axis_labels():
     from readiness.report import charts
 
-    counts = pd.DataFrame({"FAIL": [2, 0], "REVIEW": [1, 3], "PASS": [5, 1]}, index=["Contracts", "Billing"])
-    figs = [charts.readiness_by_area(counts),
-            charts.contract_verdicts(pd.DataFrame({"direct": [2], "manual": [1]}, index=["Per $5 Ticket $"])),
+    figs = [charts.contract_verdicts(pd.DataFrame({"direct": [2], "manual": [1]}, index=["Per $5 Ticket $"])),
             charts.automation_age(pd.Series([10.0, 400.0, float("nan")]), pd.Series([True, True, False])),
             charts.effort_phases(pd.DataFrame({"phase": ["Audit"], "low": [1.0], "high": [2.0]}))]
     for fig in figs:
@@ -362,6 +365,13 @@ def test_charts_have_titles_and_axis_labels():
         assert ax.get_title(loc="left") and ax.get_xlabel() and ax.get_ylabel()
         assert any(p.get_hatch() for p in ax.patches), "series must differ by hatching, not colour alone"
         assert charts.figure_html(fig, "alt").startswith('<figure class="chart"><img src="data:image/png;base64,')
+    # page one's pictures sit under their own heading: labelled axes and hatching, no second title
+    overview = pd.DataFrame({"native": [50, 22], "rebuild": [0, 54], "retire": [0, 24]}, index=["Clients", "$Deals$"])
+    for fig in (charts.migration_overview(overview),
+                charts.timeline(pd.DataFrame({"phase": ["Audit", "Cutover"], "low": [1.0, 2.0], "high": [2.0, 4.0]}))):
+        ax = fig.axes[0]
+        assert ax.get_xlabel() and [t.get_text() for t in ax.get_yticklabels()]
+        assert any(p.get_hatch() for p in ax.patches), "series must differ by hatching, not colour alone"
 
 
 def test_agreed_decisions_from_the_explorer_appear_in_the_report(built):

@@ -16,13 +16,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-# One style per status / verdict: colour for screens, grey level + hatch for paper.
-STATUS_STYLE = {
-    "FAIL": {"color": "#9b2226", "hatch": "////", "label": "Must fix (FAIL)"},
-    "ERROR": {"color": "#4a4a4a", "hatch": "xx", "label": "Check failed (ERROR)"},
-    "REVIEW": {"color": "#e9b949", "hatch": "..", "label": "Decide (REVIEW)"},
-    "PASS": {"color": "#d8ead3", "hatch": "", "label": "Passes (PASS)"},
-}
+# One style per verdict: colour for screens, grey level + hatch for paper.
 VERDICT_STYLE = {
     "direct": {"color": "#d8ead3", "hatch": "", "label": "Direct"},
     "rethink": {"color": "#e9b949", "hatch": "..", "label": "Rethink"},
@@ -94,32 +88,6 @@ def _stacked_barh(ax, frame: pd.DataFrame, styles: dict, labels_inside: bool = T
         left += vals
     ax.set_yticks(y, [_label(v) for v in frame.index])
     ax.invert_yaxis()
-
-
-def readiness_by_area(counts: pd.DataFrame, title: str = "Readiness by area") -> Figure:
-    """100 % stacked bars of check outcomes per area.
-
-    counts: index = area label, columns ⊆ FAIL, ERROR, REVIEW, PASS (unmuted checks per status).
-    """
-    cols = [c for c in STATUS_STYLE if c in counts.columns and counts[c].sum() > 0]
-    frame = counts[cols].astype(float)
-    total = frame.sum(axis=1).replace(0, np.nan)
-    share = frame.div(total, axis=0).fillna(0) * 100
-    fig = _new_figure(7.0, 0.3 * len(frame) + 1.3)
-    ax = fig.add_subplot()
-    _stacked_barh(ax, share, STATUS_STYLE, labels_inside=False)
-    # Absolute counts at the bar ends: the share alone hides how many items a person must touch.
-    for yi, (area, row) in enumerate(frame.iterrows()):
-        open_items = int(row.get("FAIL", 0) + row.get("REVIEW", 0) + row.get("ERROR", 0))
-        ax.text(101, yi, f"{open_items} open / {int(row.sum())}", va="center", fontsize=7)
-    ax.set_xlim(0, 118)
-    ax.set_xticks([0, 25, 50, 75, 100])
-    ax.set_xlabel("Share of checks in the area (%)", fontsize=8)
-    ax.set_ylabel("Area", fontsize=8)
-    ax.set_title(title, fontsize=10, loc="left", fontweight="bold")
-    _style_axes(ax)
-    _legend_below(fig, ax)
-    return fig
 
 
 def contract_verdicts(crosstab: pd.DataFrame, title: str = "Contracts by type and HaloPSA verdict") -> Figure:

@@ -15,11 +15,21 @@ def data_completeness(result, max_rows: int = 15) -> Block:
     if len(ledger):
         lg = ledger.copy()
         read_as = lg["read_as"] if "read_as" in lg else pd.Series("", index=lg.index)
-        df = pd.DataFrame({"Table": lg["entity"].astype("string"), "File": lg["file"].astype("string"),
-                           "Read as": read_as.astype("string").fillna(""),
-                           "Rows read": lg["read"].map(_n), "Loaded": lg["loaded"].map(_n),
-                           "Rejected": lg["rejected"].map(_n)})
-        parts.append(_table(df, [22, 26, 22, 10, 10, 10], num=("Rows read", "Loaded", "Rejected")))
+        rejected = pd.to_numeric(lg["rejected"], errors="coerce").fillna(0)
+        # Tables that lost rows are listed in full; the others are named in one sentence (nothing was lost).
+        short = lg[rejected.gt(0).to_numpy()]
+        whole = lg[rejected.eq(0).to_numpy()]
+        if len(short):
+            df = pd.DataFrame({"Table": short["entity"].astype("string"), "File": short["file"].astype("string"),
+                               "Read as": read_as[short.index].astype("string").fillna(""),
+                               "Rows read": short["read"].map(_n), "Loaded": short["loaded"].map(_n),
+                               "Rejected": short["rejected"].map(_n)})
+            parts.append("<h3>Tables with rejected rows</h3>"
+                         + _table(df, [22, 26, 22, 10, 10, 10], num=("Rows read", "Loaded", "Rejected")))
+        if len(whole):
+            listed = ", ".join(f"{t} ({_n(r)})" for t, r in zip(whole["entity"].astype(str), whole["read"]))
+            parts.append(f'<p class="ledger"><b>Loaded in full ({_n(len(whole))} files, rows read):</b> '
+                         f'{e(listed)}.</p>')
     problems = facts.load_problems()
     if problems:
         parts.append('<h3>What to check in the export</h3><p>Files not read, tables that may be incomplete, and '
@@ -47,6 +57,6 @@ def data_completeness(result, max_rows: int = 15) -> Block:
     read, rejected = _rejected_rows(result)
     cov = result.summary.get("coverage")
     cov_txt = f" Coverage: {float(cov):.0f} % of the checks could judge this export." if cov is not None else ""
-    return _section("data", "Annex: data completeness", "".join(parts), major=True,
+    return _section("data", "Annex: data completeness", "".join(parts), major=False,
                     lead=f"{_n(read)} rows were read from the export, {_n(read - rejected)} loaded and "
                          f"{_n(rejected)} rejected.{cov_txt} Rejected rows are listed with file, row and reason.")

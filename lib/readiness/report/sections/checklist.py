@@ -29,7 +29,7 @@ def golive_checklist(result) -> Block:
     n_att = int(status.eq("attention").sum())
     n_person = int(status.eq("person").sum())
     n_ok = int(status.eq("ok").sum())
-    return _section("checklist", "Go-live checklist", table,
+    return _section("checklist", "Go-live checklist", table, major=False,
                     lead=f"Every item should be green before Autotask is switched off. The data already answers "
                          f"{_n(n_ok + n_att)} of {_n(len(cl))} items ({_n(n_att)} need attention); "
                          f"{_n(n_person)} can only be ticked by a person.")

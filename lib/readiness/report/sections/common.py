@@ -58,7 +58,8 @@ ENTITY_PLURAL = {
     "WorkflowRule": "workflow rules", "NotificationTemplate": "notification templates",
     "Integration": "integrations", "SecurityLevel": "security levels", "TimeEntry": "time entries",
 }
-FINDINGS_FILE = "findings.csv"
+FINDINGS_FILE = "workbook.xlsx (Findings sheet)"
+CONTRACTS_SHEET = "workbook.xlsx (Contracts sheet)"
 
 
 class Block:
@@ -87,6 +88,16 @@ def _n(x) -> str:
         return f"{int(x):,}"
     except (TypeError, ValueError):
         return "—"
+
+
+CURRENCY_SIGN = {"GBP": "£", "EUR": "€", "USD": "$", "AUD": "A$", "CAD": "C$", "NZD": "NZ$"}
+
+
+def money(amount: float, currency: str) -> str:
+    """'£39,250' for GBP, '39,250 CHF' for a code without a sign here."""
+    sign = CURRENCY_SIGN.get(currency or "")
+    text = f"{round(float(amount)):,}"
+    return f"{sign}{text}" if sign else f"{text} {currency}".strip()
 
 
 def _plural(n: int, entity_type: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from readiness.report import charts
-from readiness.report.sections.common import Block, _date, _n, _section, _table, _title
+from readiness.report.sections.common import CONTRACTS_SHEET, Block, _date, _n, _section, _table, _title
 
 VERDICT_WORDS = {
     "direct": "moves across with its rates re-keyed",
@@ -77,9 +77,9 @@ def contract_map(result, max_rows: int = 15) -> Block:
         parts.append(f'<h3>Edge cases: {_n(len(picked))} contracts to handle one by one</h3>'
                      '<p>These contracts carry something HaloPSA has no direct twin for. Handle each individually, '
                      'not as part of the bulk import, and check its first invoice in the parallel billing cycle.</p>')
-        parts.append(_table(df, [22, 20, 14, 10, 34], max_rows, "contracts", "contract_map.csv"))
+        parts.append(_table(df, [22, 20, 14, 10, 34], max_rows, "contracts", CONTRACTS_SHEET))
     parts.append(_agreed_decisions(result, max_rows))
-    return _section("contract-map", "Contract map", "".join(parts),
+    return _section("contract-map", "Contract map", "".join(parts), major=False,
                     lead=f"{_n(len(cm))} contracts, {_n(cm['status'].eq('Active').sum())} of them active. "
                          "Each Autotask contract type has a HaloPSA counterpart and a verdict.")
 
@@ -103,4 +103,4 @@ def _agreed_decisions(result, max_rows: int) -> str:
                        "Date": rows["decided_at"].map(_date)})
     return (f'<h3>Agreed decisions: {_n(len(df))} contracts</h3><p>Decided with the MSP in the contract '
             'explorer; these override the proposed target.</p>'
-            + _table(df, [20, 16, 18, 16, 20, 10], max_rows, "decisions", "decisions.csv"))
+            + _table(df, [20, 16, 18, 16, 20, 10], max_rows, "decisions", CONTRACTS_SHEET))

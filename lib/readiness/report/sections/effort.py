@@ -5,7 +5,10 @@ from __future__ import annotations
 import pandas as pd
 
 from readiness.report import charts
-from readiness.report.sections.common import Block, _section, _table, e
+from readiness.report.sections.common import Block, _n, _section, _table, e
+from readiness.report.sections.common import money as money_text
+
+EFFORT_SHEET = "workbook.xlsx (Effort sheet)"
 
 
 def _effort_phases(effort) -> pd.DataFrame:
@@ -24,7 +27,8 @@ def _effort_total(effort) -> tuple[float, float]:
 
 
 def effort_timeline(result) -> Block:
-    """Phase chart (low–high weeks per phase), the total range and the estimate's assumptions."""
+    """Phase chart (low–high weeks per phase), one line per phase and the total, in weeks, team hours and (with an
+    hourly rate) money. What drives each phase and every assumption are in the workbook's Effort sheet."""
     if result.summary.get("readiness") == "Unknown":
         return Block("")
     effort = result.summary.get("effort") or {}
@@ -34,16 +38,23 @@ def effort_timeline(result) -> Block:
     low, high = _effort_total(effort)
     parts = [charts.figure_html(charts.effort_phases(ph), "Bar chart: weeks per migration phase, low to high",
                                 "Each phase's low estimate (solid) and the range up to its high estimate (hatched).")]
-    table = pd.DataFrame({"Phase": ph["phase"], "Low (weeks)": ph["low"].map(charts._num),
-                          "High (weeks)": ph["high"].map(charts._num),
-                          "What drives it": ph["drivers"].map(lambda d: "; ".join(map(str, d)) or "fixed floor")})
-    parts.append(_table(table, [22, 10, 10, 58], num=("Low (weeks)", "High (weeks)")))
-    assumptions = effort.get("assumptions") if isinstance(effort, dict) else None
-    if assumptions:
-        items = assumptions.values() if isinstance(assumptions, dict) else assumptions
-        parts.append('<h3>Assumptions</h3><ul class="assumptions">'
-                     + "".join(f"<li>{e(str(a))}</li>" for a in items) + "</ul>")
+    drivers = ph["drivers"].map(len)
+    table = pd.DataFrame({"Phase": ph["phase"],
+                          "Weeks": [f"{charts._num(lo)}–{charts._num(hi)}" if hi != lo else charts._num(lo)
+                                    for lo, hi in zip(ph["low"], ph["high"])],
+                          "What drives it": [f"{n} counted work item(s)" if n else "fixed floor" for n in drivers]})
+    parts.append(_table(table, [40, 15, 45], num=("Weeks",)))
+    money = ""
+    if effort.get("team_hours_high"):
+        money = (f" That is {_n(effort['team_hours_low'])}–{_n(effort['team_hours_high'])} hours of the migration "
+                 f"team's time at {charts._num(float(effort.get('team_hours_per_week') or 0))} hours a week")
+        if effort.get("cost_high"):
+            cur = effort.get("currency") or ""
+            money += (f", or {e(money_text(effort['cost_low'], cur))}–{e(money_text(effort['cost_high'], cur))} at "
+                      f"{e(money_text(effort['hourly_rate'], cur))} an hour (rate from {e(effort.get('rate_from', ''))})")
+        money += "."
+    parts.append(f'<p>What drives each phase (items counted and hours per item) and every assumption of the '
+                 f'estimate are in {EFFORT_SHEET}.</p>')
     return _section("effort", "Effort and timeline", "".join(parts),
                     lead=f"Estimated <b>{charts._num(low)}–{charts._num(high)} weeks</b> from audit to cutover, "
-                         "including a parallel billing cycle. The range widens with edge-case contracts, "
-                         "automations to rebuild and integrations to test.")
+                         "including a parallel run of at least one full billing period." + money)

@@ -4,41 +4,37 @@ from __future__ import annotations
 
 import pandas as pd
 
-from readiness.report import charts
-from readiness.report.sections.common import (AREA_TEXT, ENTITY_PLURAL, Block, _badge, _live, _n, _plural,
-                                              _rule_text, _section, _sev, _table, _title, e)
+from readiness.report.sections.common import (AREA_TEXT, Block, _badge, _live, _n, _plural, _rule_text,
+                                              _section, _sev, _table, _title, e)
 from readiness.report.sections.summary import area_counts
 from readiness.vocabulary import ATTENTION_ORDER, SEVERITIES
 
 SEVERITY_ORDER = {s: i for i, s in enumerate(SEVERITIES)}
+WORKBOOK_FINDINGS = "workbook.xlsx (Findings sheet)"
 STATUS_ORDER = {s: i for i, s in enumerate(ATTENTION_ORDER)}
 
 
 def findings_by_area(result, max_rows: int = 15) -> Block:
-    """Chart of readiness by area, then per area (contracts and billing first): what was found, why it matters
-    in HaloPSA, what to do, counts and the entities involved (lists trimmed to `max_rows`)."""
+    """Per area (contracts and billing first): why it matters in HaloPSA, its counts and the checks that found
+    something, with what to do (up to `max_rows` checks an area; every finding is in the workbook)."""
     f = result.findings
     if f.empty:
         return Block("")
     counts = area_counts(result)
-    ac = counts.set_index("label")
-    ac = ac[ac[["FAIL", "REVIEW", "PASS", "ERROR"]].sum(axis=1) > 0]
     parts = []
-    if len(ac):
-        fig = charts.readiness_by_area(ac)
-        parts.append(charts.figure_html(fig, "Bar chart: share of failing, to-decide and passing checks per area",
-                                        "Checks per area by outcome; muted findings are left out. "
-                                        "The numbers at the right count open items (FAIL, REVIEW, ERROR)."))
     classes = dict(zip(counts["area"], counts["readiness"]))
     for area in list(AREA_TEXT) + sorted(set(f["area"].dropna().astype(str)) - set(AREA_TEXT)):
         parts.append(_area_block(result, area, classes.get(area, "Unknown"), max_rows))
-    return _section("findings", "Findings by area", "".join(parts),
-                    lead="Each area lists what the audit found, why it matters in HaloPSA and what to do. "
-                         "Contracts and billing come first: that is where migrations succeed or fail.")
+    return _section("findings", "Findings by area", "".join(parts), major=False,
+                    lead="Each area lists the checks that found something, why it matters in HaloPSA and what "
+                         "to do. Contracts and billing come first: that is where migrations succeed or fail. "
+                         f"Every finding, with the record it concerns and the reason, is in {WORKBOOK_FINDINGS}.")
 
 
 def _area_block(result, area: str, cls: str, max_rows: int) -> str:
-    """One area: heading with its class, why it matters, counts, then each rule with open findings."""
+    """One area: heading with its class, why it matters, counts, then one line per check with open findings
+    (worst first): what it found, how many, and what to do. The entities themselves are listed in the
+    workbook's Findings sheet; the report shows up to `max_rows` checks per area."""
     f = result.findings
     part = f[f["area"].eq(area)]
     if part.empty:
@@ -55,46 +51,38 @@ def _area_block(result, area: str, cls: str, max_rows: int) -> str:
            f'<p class="why">{e(why)}</p><p class="counts">{summary}</p>']
     open_ = live[live["status"].isin(["FAIL", "REVIEW", "ERROR"])]
     if open_.empty:
-        out.append('<p class="ok">Nothing to fix or decide in this area.</p>')
-    order = (open_.assign(_s=open_["severity"].map(SEVERITY_ORDER).fillna(9),
-                          _st=open_["status"].map(STATUS_ORDER).fillna(9))
-             .groupby("rule_id").agg(_s=("_s", "min"), _st=("_st", "min"), n=("entity_id", "size"))
-             .sort_values(["_st", "_s", "n"], ascending=[True, True, False]))
-    for rule_id in order.index:
-        out.append(_rule_block(str(rule_id), open_[open_["rule_id"].eq(rule_id)], max_rows))
+        out.append('<p class="ok">Nothing to fix or decide in this area.</p></div>')
+        return "".join(out)
+    out.append(_checks_table(open_, max_rows))
     out.append("</div>")
     return "".join(out)
 
 
-def _rule_block(rule_id: str, rows: pd.DataFrame, max_rows: int) -> str:
-    """One rule's open findings: title, severity, count, impact, remediation and the trimmed entity list."""
-    title = _title(rule_id, rows)
-    sevs = rows["severity"].dropna().astype(str) if "severity" in rows else pd.Series(dtype=str)
-    sev = min(sevs, key=lambda v: SEVERITY_ORDER.get(v, 9)) if len(sevs) else ""
-    etype = str(rows["entity_type"].iloc[0]) if len(rows) else ""
-    statuses = rows["status"].value_counts()
-    ordered = sorted(statuses.index, key=lambda k: STATUS_ORDER.get(k, 9))
-    status_txt = ", ".join(f"{_n(statuses[k])} {e(k)}" for k in ordered)
-    impact = _rule_text(rule_id, rows, "impact")
-    remediation = _rule_text(rule_id, rows, "remediation")
-    rows = rows.assign(_st=rows["status"].map(STATUS_ORDER).fillna(9)).sort_values(["_st", "entity_id"])
-    table = _entity_table(rows, max_rows, what=ENTITY_PLURAL.get(etype, "rows"))
-    return (f'<div class="finding"><h4>{_sev(sev)} {e(title)}</h4>'
-            f'<p class="finding-count">{_plural(rows["entity_id"].nunique(), etype)} ({status_txt})</p>'
-            + (f'<p><b>Why it matters in HaloPSA:</b> {e(impact)}</p>' if impact else "")
-            + (f'<p><b>What to do:</b> {e(remediation)}</p>' if remediation else "")
-            + table + "</div>")
-
-
-def _entity_table(rows: pd.DataFrame, max_rows: int, what: str = "rows") -> str:
-    """ID / company / status / detail table of findings; the company column only when any row has one."""
-    df = pd.DataFrame({"ID": rows["entity_id"].astype("string"),
-                       "Company": rows["company_name"].astype("string") if "company_name" in rows else pd.NA,
-                       "Status": rows["status"].astype("string"),
-                       "Detail": rows["reason"].astype("string")})
-    if df["Company"].isna().all():
-        return _table(df.drop(columns="Company"), [18, 10, 72], max_rows, what)
-    return _table(df, [12, 22, 10, 56], max_rows, what)
+def _checks_table(open_: pd.DataFrame, max_rows: int) -> str:
+    """One row per check with open findings, worst first: severity, title, what it hit (exact counts per
+    status), and what to do."""
+    per = (open_.assign(_s=open_["severity"].map(SEVERITY_ORDER).fillna(9),
+                        _st=open_["status"].map(STATUS_ORDER).fillna(9))
+           .groupby("rule_id").agg(_s=("_s", "min"), _st=("_st", "min"), n=("entity_id", "nunique"))
+           .sort_values(["_st", "_s", "n"], ascending=[True, True, False]))
+    rows = []
+    for rule_id in per.index:
+        rows_of = open_[open_["rule_id"].eq(rule_id)]
+        sev = SEVERITIES[int(per.loc[rule_id, "_s"])] if per.loc[rule_id, "_s"] < len(SEVERITIES) else ""
+        statuses = rows_of["status"].value_counts()
+        ordered = sorted(statuses.index, key=lambda k: STATUS_ORDER.get(k, 9))
+        etype = str(rows_of["entity_type"].iloc[0])
+        hit = (_plural(rows_of["entity_id"].nunique(), etype) + " ("
+               + ", ".join(f"{_n(statuses[k])} {k}" for k in ordered) + ")")
+        rows.append((sev, _title(str(rule_id), rows_of), hit, _rule_text(str(rule_id), rows_of, "remediation")))
+    shown = rows[:max_rows] if max_rows else rows
+    body = "".join(f'<tr><td>{_sev(sev)}</td><td><b>{e(title)}</b></td><td>{e(hit)}</td><td>{e(todo)}</td></tr>'
+                   for sev, title, hit, todo in shown)
+    more = (f'<p class="more">… and {_n(len(rows) - len(shown))} more checks — every finding is in '
+            f'{WORKBOOK_FINDINGS}.</p>' if len(rows) > len(shown) else "")
+    return ('<table class="data checks"><colgroup><col style="width:11%"><col style="width:31%">'
+            '<col style="width:20%"><col style="width:38%"></colgroup><thead><tr><th>Severity</th><th>Check</th>'
+            f'<th>Found</th><th>What to do</th></tr></thead><tbody>{body}</tbody></table>{more}')
 
 
 def muted_findings(result, max_rows: int = 15) -> Block:

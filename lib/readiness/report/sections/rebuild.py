@@ -42,7 +42,7 @@ def rebuild_by_hand(result, max_rows: int = 15) -> Block:
                      + _table(df, [30, 70], max_rows, "security levels"))
     if not parts:
         return Block("")
-    return _section("rebuild", "What must be rebuilt by hand", "".join(parts),
+    return _section("rebuild", "What must be rebuilt by hand", "".join(parts), major=False,
                     lead="No import tool carries these across. Budget the time for each and test it end to end.")
 
 

@@ -7,7 +7,7 @@ import pandas as pd
 
 from readiness.facts import CannotJudge
 from readiness.report import charts
-from readiness.report.sections.common import Block, _date, _live, _n, _section, _table, _window, e
+from readiness.report.sections.common import CONTRACTS_SHEET, Block, _date, _live, _n, _section, _table, _window, e
 from readiness.rules.base import feeding
 from readiness.vocabulary import OPEN_STATUSES
 
@@ -45,13 +45,13 @@ def not_to_migrate(result, max_rows: int = 15) -> Block:
                                "Type": gone["contract_type"].astype("string")})
             parts.append(f'<h3>Inactive contracts: {_n(len(gone))}</h3><p>Keep them in the Autotask archive; '
                          'HaloPSA starts with the live book only.</p>'
-                         + _table(df, [40, 36, 24], max_rows, "contracts", "contract_map.csv"))
+                         + _table(df, [40, 36, 24], max_rows, "contracts", CONTRACTS_SHEET))
     fig = _automation_chart(result)
     if fig:
         parts.insert(0, fig)
     if not parts:
         return Block("")
-    return _section("not-to-migrate", "What not to migrate", "".join(parts),
+    return _section("not-to-migrate", "What not to migrate", "".join(parts), major=False,
                     lead="A migration is the best chance to clean house. These items are candidates to leave behind; "
                          "each takes time to rebuild and adds nothing in HaloPSA.")
 

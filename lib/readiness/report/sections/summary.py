@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from readiness.report import charts
-from readiness.report.sections.common import (AREA_TEXT, CLASS_CSS, Block, _badge, _date, _live, _n, _plural,
-                                              _rejected_rows, _rule_text, _sev, _title, e)
+from readiness.report.sections.common import (AREA_TEXT, CLASS_CSS, CURRENCY_SIGN, Block, _badge, _date, _live,
+                                              _n, _plural, money, _rejected_rows, _rule_text, _sev, _title, e)
 from readiness.report.sections.effort import _effort_phases, _effort_total
 from readiness.vocabulary import UNKNOWN
 
@@ -17,7 +17,6 @@ CLASS_MEANING = {
     "Not ready": "At least one blocker must be resolved before HaloPSA can go live.",
     "Unknown": "The export could not be judged, so no score is given.",
 }
-CURRENCY_SIGN = {"GBP": "£", "EUR": "€", "USD": "$", "AUD": "A$", "CAD": "C$", "NZD": "NZ$"}
 WORKBOOK = "workbook.xlsx"
 
 
@@ -33,13 +32,6 @@ def area_counts(result) -> pd.DataFrame:
                      **{s: int(a.get(s, 0)) for s in ("FAIL", "REVIEW", "PASS", "ERROR")},
                      "muted": int(a.get("muted", 0))})
     return pd.DataFrame(rows)
-
-
-def money(amount: float, currency: str) -> str:
-    """'£39,250' for GBP, '39,250 CHF' for a code without a sign here."""
-    sign = CURRENCY_SIGN.get(currency or "")
-    text = f"{round(float(amount)):,}"
-    return f"{sign}{text}" if sign else f"{text} {currency}".strip()
 
 
 def _effort_kpis(effort: dict) -> list[tuple[str, str, str]]:
