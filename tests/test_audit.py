@@ -200,7 +200,7 @@ def _read_csv(path):
 def test_write_outputs_files_columns_and_formula_safety(stand_in_rules, tmp_path):
     r = run_audit(make_export(), as_of="2025-06-30")
     paths = write_outputs(r, tmp_path)
-    assert set(paths) == {"findings", "contract_map", "checklist", "rejects", "summary"}
+    assert set(paths) == {"findings", "contract_map", "checklist", "rejects", "workbook", "summary"}
     for p in paths.values():
         assert p.parent == tmp_path / "acme-it" and p.exists()
     assert sorted(x.name for x in (tmp_path / "acme-it").iterdir()) == sorted(p.name for p in paths.values())

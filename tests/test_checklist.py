@@ -160,7 +160,7 @@ def test_a_new_rule_feeding_an_item_is_counted_there_by_its_declaration_alone():
     meta = dict(id="contact_missing_phone", area="data_quality", severity="low", entity_type="Contact",
                 title="Active contact has no phone number", impact="HaloPSA users without a phone cannot be called.",
                 remediation="Add the phone number in Autotask.", requires=("Contacts",),
-                feeds=("checklist:clients",))
+                feeds=("checklist:clients",), sources=("https://haloitsm.com/guides/article/?kbid=900",))
     with pytest.raises(RuleDefinitionError, match="declares no tally"):
         rule(**meta, registry={})(contact_missing_phone)
     rule(**meta, tally="without a phone number")(contact_missing_phone)

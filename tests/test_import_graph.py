@@ -11,12 +11,12 @@ PACKAGE = Path(__file__).resolve().parent.parent / "lib" / "readiness"
 # Bottom to top. A unit is a top-level module or package of readiness.
 LAYERS = [
     ["readiness", "readiness.vocabulary", "readiness.config", "readiness.safe", "readiness.textfiles",
-     "readiness.columns"],
+     "readiness.profile", "readiness.columns"],
     ["readiness.entities", "readiness.exportwriter"],
     ["readiness.loader", "readiness.halo"],
     ["readiness.facts"],
     ["readiness.rules", "readiness.scoring", "readiness.suppress", "readiness.decisions"],
-    ["readiness.contract_map", "readiness.effort", "readiness.checklist"],
+    ["readiness.contract_map", "readiness.effort", "readiness.checklist", "readiness.workbook"],
     ["readiness.audit"],
     ["readiness.report", "readiness.explorer", "readiness.batch", "readiness.reconcile", "readiness.synth",
      "readiness.pull"],

@@ -175,3 +175,13 @@ def test_the_profile_comes_from_the_environment_and_a_bad_one_exits_2(tmp_path, 
     run = subprocess.run([sys.executable, "-m", "readiness.cli", "audit", str(config.DEFAULT_SAMPLE),
                           "--out", str(tmp_path / "out"), "--profile", str(bad)], capture_output=True, text=True)
     assert run.returncode == 2 and str(bad) in run.stderr and "hourly_rate" in run.stderr
+
+
+def test_the_report_says_which_picklist_labels_are_assumed(sample_report):
+    """The sample has no fields/Products.json: the billing-type labels shown are assumed, and the report says so
+    beside Autotask's pages that document the labels (not the codes)."""
+    from readiness.entities import ASSUMED_PICKLIST_SOURCES
+
+    appendix = sample_report["html"].split('id="sources"', 1)[1]
+    assert "Assumed picklist labels (Products.billingType" in appendix
+    assert all(url in appendix for url in ASSUMED_PICKLIST_SOURCES)

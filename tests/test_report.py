@@ -453,3 +453,23 @@ def test_the_template_table_agrees_with_the_findings_on_folded_names():
     row = html[html.index("Ticket Closed"):]
     row = row[:row.index("</tr>")]
     assert "2025-06-20" in row and ">1<" in row.replace(" ", "")
+
+
+def test_the_sign_off_workbook_lands_beside_the_report_with_the_agreed_decision(built):
+    """`readiness report` writes workbook.xlsx: one Contracts row per contract, the explorer's decision in the
+    agreed-build column, the other sign-off columns left for the client."""
+    import openpyxl
+
+    from readiness.workbook import AGREED, APPROVED_BY, DATE
+
+    path = built["paths"]["workbook"]
+    assert path.parent == built["paths"]["html"].parent
+    wb = openpyxl.load_workbook(path, read_only=True)
+    assert wb.sheetnames == ["Contracts", "Findings", "Checklist", "Effort"]
+    rows = list(wb["Contracts"].iter_rows(values_only=True))
+    header, body = rows[0], rows[1:]
+    contracts = pd.read_csv(built["paths"]["contract_map"], dtype=str)
+    assert len(body) == len(contracts)
+    agreed = {str(r[0]): r[header.index(AGREED)] for r in body}
+    assert agreed["201"].startswith("Pre-pay by amount") and "&lt;" not in agreed["201"]
+    assert all(r[header.index(APPROVED_BY)] is None and r[header.index(DATE)] is None for r in body)

@@ -14,7 +14,8 @@ from rules_fixtures import AS_OF, companies, contract, export, statuses
 
 GOOD = dict(id="demo_rule", area="billing", severity="low", title="Demo condition holds",
             impact="Something breaks in HaloPSA.", remediation="Rebuild it in HaloPSA.", entity_type="Contract",
-            requires=("Contracts",), params={"stale_days": 180})
+            requires=("Contracts",), params={"stale_days": 180},
+            sources=("https://haloitsm.com/guides/article/?kbid=1957",))
 
 
 def demo_rule(ctx):
@@ -80,6 +81,10 @@ def test_every_rule_has_a_flagged_and_a_clean_unit_test():
     ({"params": {"stale_days": None}}, "no default"),
     ({"edge_case": True, "entity_type": "Company"}, "edge_case"),
     ({"weight": 0}, "weight"),
+    ({"sources": ()}, "declares no sources"),
+    ({"sources": ("http://example.com/",)}, "must start with https://"),
+    ({"sources": ("https://halopsa.com/guides/article?kbid=929 " + "x" * 300,)}, "max 300"),
+    ({"sources": "https://halopsa.com/guides/article?kbid=929"}, "sources must be a tuple"),
 ])
 def test_bad_metadata_is_rejected_at_declaration(change, message):
     with pytest.raises(RuleDefinitionError, match=re.escape(message)):

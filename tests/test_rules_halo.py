@@ -19,7 +19,7 @@ def test_contract_targets_follow_the_research_table():
     assert t.loc[3].tolist() == ["Recurring Service", "Agreement + billing rules + recurring invoice lines", "rethink"]
     assert t.loc[4].tolist() == ["Block Hours", "Pre-pay hours", "rethink"]
     assert t.loc[5].tolist() == ["Fixed Price", "Project with valued milestones", "rethink"]
-    assert t.loc[6, "verdict"] == "manual" and t.loc[6, "halo_target"].startswith("No HaloPSA equivalent")
+    assert t.loc[6, "verdict"] == "manual" and t.loc[6, "halo_target"].startswith("No direct HaloPSA equivalent")
     assert t.loc[7, "verdict"] == "retire" and t.loc[7, "contract_type_label"] == "Recurring Service"
     assert t.loc[8].tolist() == ["Type 9", halo.UNKNOWN_TYPE_TARGET, "manual"]
     assert set(t["verdict"]) <= set(halo.VERDICTS)

@@ -23,18 +23,22 @@ from readiness.checklist import COLUMNS as CHECKLIST_COLUMNS
 from readiness.checklist import build_checklist, classify_integrations, integration_counts
 from readiness.contract_map import COLUMNS as CONTRACT_MAP_COLUMNS
 from readiness.contract_map import build_contract_map, verdict_counts
+from readiness.decisions import load_decisions
 from readiness.effort import effort_counts, estimate_effort
 from readiness.loader import REJECT_COLUMNS, ledger_summary
 from readiness.profile import ProfileError, price_effort
 from readiness.safe import inside, replace_into, slugify, write_csv
 from readiness.suppress import SuppressionError, Suppressions, applies_to_client, apply_suppressions, load_suppressions
 from readiness.vocabulary import FINDING_COLUMNS
+from readiness.workbook import FILE_NAME as WORKBOOK_FILE
+from readiness.workbook import write_workbook
 
 OUTPUT_FILES = {
     "findings": "findings.csv",
     "contract_map": "contract_map.csv",
     "checklist": "checklist.csv",
     "rejects": "rejects.csv",
+    "workbook": WORKBOOK_FILE,
     "summary": "summary.json",
 }
 
@@ -264,11 +268,11 @@ def _clean_json(obj):
 
 
 def write_outputs(result: AuditResult, out_dir) -> dict[str, Path]:
-    """Write findings.csv, contract_map.csv, checklist.csv and summary.json to out_dir/<slug>/.
+    """Write findings.csv, contract_map.csv, checklist.csv, summary.json and workbook.xlsx to out_dir/<slug>/.
 
     Also rejects.csv: every input row the loader rejected, with file, row, column and reason.
     CSV text cells are formula-neutralised (readiness.safe.write_csv); every path is checked to stay inside
-    `out_dir`. Returns {"findings", "contract_map", "checklist", "rejects", "summary"} -> Path.
+    `out_dir`. Returns {"findings", "contract_map", "checklist", "rejects", "workbook", "summary"} -> Path.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -289,6 +293,10 @@ def write_outputs(result: AuditResult, out_dir) -> dict[str, Path]:
     }
     for key, frame in frames.items():
         replace_into(paths[key], lambda tmp, f=frame: write_csv(f, tmp))
+    # the sign-off workbook: full lists for the client to read, filter and sign; decisions agreed in the explorer
+    # fill its "Agreed HaloPSA build" column
+    write_workbook(paths["workbook"], result.contract_map, findings[FINDING_COLUMNS], result.checklist,
+                   result.effort, load_decisions(folder))
     text = json.dumps(_clean_json(result.summary), indent=2, ensure_ascii=False, default=_json_default)
     replace_into(paths["summary"], lambda tmp: tmp.write_text(text + "\n", encoding="utf-8"))
     return paths

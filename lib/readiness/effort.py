@@ -41,7 +41,10 @@ PHASE_FLOOR_WEEKS = {
     "Platform foundation": (1.0, 1.0),
     "Billing and integrations": (0.5, 0.5),
     "Automations and templates": (0.5, 0.5),
-    "Parallel run and cutover": (1.5, 1.5),
+    # The practitioner's guide (shared/seeds/000_2da4e058ca527f66.txt, https://kinesys.it/blog/autotask-to-halopsa-migration):
+    # line 14 "Plan for a parallel operation period — typically 2 to 4 weeks"; line 40 "run a parallel billing cycle
+    # in HaloPSA for at least one full billing period" (a month for a monthly biller: the high end).
+    "Parallel run and cutover": (2.0, 4.0),
 }
 
 # Hours per counted item (low, high), the phase it lands in, and the sentence stating it in the output.
@@ -175,8 +178,8 @@ def estimate_effort(counts: dict) -> dict:
     if weeks_low > GUIDE_MAX_WEEKS:
         assumptions.append(
             f"At {_range(weeks_low, weeks_high)} weeks this is beyond the usual range (6 to 12+ weeks in the "
-            f"practitioner guide, 8–{GUIDE_MAX_WEEKS} weeks reported by MSPs): plan the migration in waves "
-            "(e.g. by client group) and re-estimate each wave.")
+            f"practitioner guide, up to {GUIDE_MAX_WEEKS} weeks in consultants' accounts of real migrations): plan "
+            "the migration in waves (e.g. by client group) and re-estimate each wave.")
     return {
         "weeks_low": weeks_low,
         "weeks_high": weeks_high,

@@ -214,7 +214,8 @@ def field_kind(entity: str, name: str, tenant: dict | None = None) -> str | None
     return rest_model().get(ent.singular if ent else entity, {}).get(name)
 
 
-# System picklist labels known without a fields/<Entity>.json (Autotask defaults; tenants may relabel).
+# System picklist labels known without a fields/<Entity>.json (Autotask defaults; tenants may relabel). Codes whose
+# integer Autotask does not publish are in ASSUMED_PICKLISTS instead; the tenant's fields/<Entity>.json always wins.
 DEFAULT_PICKLISTS: dict[tuple[str, str], dict[int, str]] = {
     ("Contracts", "contractType"): dict(CONTRACT_TYPE_LABELS),
     ("Contracts", "status"): {0: "Inactive", 1: "Active"},
@@ -242,15 +243,46 @@ DEFAULT_PICKLISTS: dict[tuple[str, str], dict[int, str]] = {
                                 19: "Contractor (system)", 20: "Service Desk User (system)",
                                 21: "Private CRM (system)", 22: "Time and Attendance (system)",
                                 23: "Co-managed Help Desk (system)", 25: "API User (system) Can't Read Costs"},
-    ("BillingCodes", "useType"): {1: "Work Type", 2: "Material", 3: "Internal Time", 4: "Expense Category",
-                                  5: "Recurring Contract Service", 6: "Milestone"},
+    # Only 1 is published ("a useType value = 1 (that is, a work type)"); Autotask lists six kinds of billing code
+    # but not their codes, so 2-6 get no built-in label (the tenant's fields/BillingCodes.json gives them).
+    ("BillingCodes", "useType"): {1: "Work Type"},
     ("BillingCodes", "billingCodeType"): {0: "Normal", 1: "System", 2: "Non-Billable"},
-    ("Products", "billingType"): {1: "Standard", 2: "Per Contact", 3: "Per Device"},
     ("Services", "periodType"): {2: "Monthly", 3: "Quarterly", 4: "Semi-Annual", 5: "Yearly"},
     ("ServiceBundles", "periodType"): {2: "Monthly", 3: "Quarterly", 4: "Semi-Annual", 5: "Yearly"},
     ("Products", "periodType"): {2: "Monthly", 3: "Quarterly", 4: "Semi-Annual", 5: "Yearly"},
+}
+
+# Picklists whose labels Autotask publishes but whose integer codes it does not: the codes here are assumed (the
+# labels in their documented order). Used like DEFAULT_PICKLISTS; is_assumed_label says when a label shown is one.
+ASSUMED_PICKLISTS: dict[tuple[str, str], dict[int, str]] = {
+    ("Products", "billingType"): {1: "Standard", 2: "Per Contact", 3: "Per Device"},
     ("ContractBillingRules", "executionMethod"): {1: "Use System Setting", 2: "Automatic", 3: "Manual"},
 }
+ASSUMED_PICKLIST_NOTE = (
+    "Autotask documents the labels of Products billing type and billing-rule execution method but not their codes, "
+    "so the codes behind these labels are assumed; billing-code use types other than 1 (Work Type) are shown as "
+    "codes, since only that one is published. A tenant's fields/<Entity>.json gives the real labels."
+)
+ASSUMED_PICKLIST_SOURCES = (
+    "https://www.autotask.net/help/developerhelp/Content/APIs/REST/Entities/ContractBillingRulesEntity.htm",
+    "https://autotask.net/help/developerhelp/Content/APIs/SOAP/Entities/ContractBillingRuleEntity.htm",
+    "https://ww1.autotask.net/help/DeveloperHelp/Content/APIs/REST/Entities/ContractExclusionSetExcludedWorkTypesEntity.htm",
+    "https://ww1.autotask.net/help/DeveloperHelp/Content/APIs/REST/Entities/BillingCodesEntity.htm",
+)
+
+
+def is_assumed_label(entity: str, field: str, code, tenant_labels: dict | None = None) -> bool:
+    """True when the label shown for `code` of a picklist is an assumed built-in one (ASSUMED_PICKLISTS).
+
+    `tenant_labels` ({code: label}, the tenant's fields/<Entity>.json for this field, e.g. Export.picklists.get(
+    (entity, field))) wins: a code it labels is not assumed. A code with no label at all is not assumed either."""
+    try:
+        code = int(code)
+    except (TypeError, ValueError):
+        return False
+    if tenant_labels and code in tenant_labels:
+        return False
+    return code in ASSUMED_PICKLISTS.get((entity, field), {})
 
 # Other spellings of the same label seen in exports and older tenants (folded label -> code).
 LABEL_ALIASES: dict[tuple[str, str], dict[str, int]] = {
@@ -269,8 +301,9 @@ CLOSED_PICKLISTS = {("Contracts", "contractType"), ("Contracts", "status")}
 
 @lru_cache(maxsize=None)
 def picklist_labels(entity: str, name: str) -> dict[int, str]:
-    """Built-in code -> label map for a picklist field ({} when none is known)."""
-    return dict(DEFAULT_PICKLISTS.get((entity, name), {}))
+    """Built-in code -> label map for a picklist field ({} when none is known): the published defaults and the
+    assumed ones (ASSUMED_PICKLISTS; see is_assumed_label)."""
+    return {**ASSUMED_PICKLISTS.get((entity, name), {}), **DEFAULT_PICKLISTS.get((entity, name), {})}
 
 
 def singular(entity: str) -> str:

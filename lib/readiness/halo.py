@@ -2,7 +2,16 @@
 integrations, and what each kind of workflow rule is rebuilt as.
 
 Verdicts: direct (maps with re-keying only), rethink (maps to a different HaloPSA structure),
-manual (no HaloPSA equivalent: decide case by case), retire (inactive: not migrated).
+manual (no direct HaloPSA equivalent: approximate it and decide case by case), retire (inactive: not migrated).
+
+Sources for the targets (see also the rules' `sources`):
+- pay-as-you-go and agreements: https://usehalo.com/faq-list/billing-rules-agreements/
+- pre-pay hours or amount: https://haloitsm.com/guides/article?kbid=1133, https://usehalo.com/faq-list/pre-pay-billing/
+- recurring invoices: https://haloitsm.com/guides/article/?kbid=1113
+- fixed price and milestones: https://halopsa.com/guides/article?kbid=929 (HaloPSA API description at an instance's /apidoc: ContractHeader.allowfixedprice,
+  Faults.milestone_value)
+- Per Ticket: https://ww2.autotask.net/help/developerhelp/Content/APIs/REST/Entities/ContractTicketPurchasesEntity.htm,
+  https://usehalo.com/guide/pre-pay-2/ (no HaloPSA counter of tickets bought or used was found)
 """
 
 from __future__ import annotations
@@ -17,11 +26,11 @@ from readiness.vocabulary import CONTRACT_TYPE_LABELS, VERDICTS  # noqa: F401
 # Contracts.contractType code -> (HaloPSA target, verdict).
 _TARGETS = {
     1: ("Pay-as-you-go with charge rates", "direct"),
-    3: ("Project with valued milestones", "rethink"),
-    4: ("Pre-pay hours", "rethink"),
+    3: ("Project with valued milestones", "rethink"),  # HaloPSA agreements can also allow fixed price
+    4: ("Pre-pay hours", "rethink"),  # role block-hour factors: only a per-charge-type multiplier (kbid=1300)
     6: ("Pre-pay by amount", "direct"),
     7: ("Agreement + billing rules + recurring invoice lines", "rethink"),
-    8: ("No HaloPSA equivalent: fixed-price tickets or pre-pay amount", "manual"),
+    8: ("No direct HaloPSA equivalent: approximate with a pre-pay amount and fixed-price tickets", "manual"),
 }
 # Contracts.contractType code -> (label, HaloPSA target, verdict).
 CONTRACT_TYPES: dict[int, tuple[str, str, str]] = {code: (CONTRACT_TYPE_LABELS[code], *target)
@@ -106,6 +115,17 @@ _INTEGRATIONS: dict[str, tuple[str, ...]] = {
     "Huntress HaloPSA billing sync (built by Huntress)": ("Huntress",),
     "INFIMA HaloPSA integration (built by INFIMA)": ("INFIMA",),
 }
+# Evidenced only by HaloPSA's API description (an /IntegrationData/Get/... path or a Control.halointegrator_* /
+# *_client_mappings field), no Halo guide checked:
+# https://halopsa.com/guides/article?kbid=929 (HaloPSA API description at an instance's /apidoc: IntegrationData).
+# The vendor-built ones (Hudu, Huntress, INFIMA) are documented by their vendors.
+API_EVIDENCE_ONLY = frozenset({
+    "ConnectWise Automate integration", "Kaseya VSA integration", "Atera integration", "Syncro integration",
+    "ConnectWise RMM integration", "Addigy integration", "Auvik integration", "Liongard integration",
+    "Ingram Micro integrator module", "TD Synnex integrator module", "Sherweb integrator module",
+    "Rhipe integrator module", "Dicker Data integrator module", "Westcoast Cloud integrator module",
+    "ALSO integrator module", "ArrowSphere integrator module", "Backup Radar integration",
+})
 NATIVE_INTEGRATIONS: dict[str, str] = {fold(alias): halo for halo, aliases in _INTEGRATIONS.items()
                                        for alias in aliases}
 

@@ -15,6 +15,7 @@ from typing import Callable
 import pandas as pd
 
 from readiness.columns import is_active
+from readiness.entities import ASSUMED_PICKLISTS, is_assumed_label
 from readiness.facts import automations, contracts, duplicates, notifications, records, tickets
 
 # The history-table columns the facts read (the rules declare theirs): the lean load keeps these.
@@ -85,6 +86,21 @@ class Facts:
     def labels(self, entity: str, field: str) -> dict:
         """Code -> label map of a picklist (the tenant's labels over Autotask's defaults)."""
         return self.cached(("labels", entity, field), lambda: self.export.labels(entity, field))
+
+    def assumed_labels(self) -> list[str]:
+        """"Entity.field" of each picklist whose shown labels include assumed ones (entities.ASSUMED_PICKLISTS:
+        Autotask publishes their labels, not their codes) because the tenant's fields/ does not label them."""
+        def build():
+            out = []
+            for entity, field in ASSUMED_PICKLISTS:
+                if not self.has(entity, field):
+                    continue
+                tenant = (getattr(self.export, "picklists", None) or {}).get((entity, field))
+                codes = self.table(entity)[field].dropna().unique()
+                if any(is_assumed_label(entity, field, c, tenant) for c in codes):
+                    out.append(f"{entity}.{field}")
+            return out
+        return self.cached("assumed_labels", build)
 
     def need(self, entity: str, *columns: str) -> pd.DataFrame:
         """The entity's table, checked to carry `columns`; raises CannotJudge naming what is absent."""

@@ -24,7 +24,8 @@ def presented_facts(result) -> list:
     from readiness.report.present import _window
 
     return ["templates", "workflow_rules", ("template_sends", _window(result, "retire:templates")),
-            ("labels", "Resources", "userType"), "load_ledger", "load_rejects", "load_problems", "source_path"]
+            ("labels", "Resources", "userType"), "load_ledger", "load_rejects", "load_problems", "source_path",
+            "assumed_labels"]
 
 
 def for_presentation(result):

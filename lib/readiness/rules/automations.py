@@ -24,6 +24,8 @@ def _name(w: pd.DataFrame) -> pd.Series:
            "start firing.",
     remediation="Do not rebuild it; list it in the migration notes in case someone asks.",
     requires=("WorkflowRules",),
+    sources=("https://autotask.net/help/content/4_admin/3Automation/WorkflowRules/Managing_WFR.htm",
+             "https://usehalo.com/guide/ticket-rules/1923"),
 )
 def workflow_rule_inactive(ctx):
     """Rule with active = false: REVIEW (don't rebuild); active: PASS."""
@@ -40,6 +42,8 @@ def workflow_rule_inactive(ctx):
            "notification adds work and rule collisions for nothing.",
     remediation="Confirm with the service desk lead and retire it instead of rebuilding it in HaloPSA.",
     requires=("WorkflowRules",), params={"stale_days": 180},
+    sources=("https://ww1.autotask.net/help/Content/4_Admin/3Automation/WorkflowRules/Audit_WFRs.htm",
+             "https://autotask.net/help/content/4_admin/3Automation/WorkflowRules/AUTOTASK_WFR.htm"),
 )
 def workflow_rule_stale(ctx):
     """Active rule with last_triggered older than `stale_days` (default 180), or no last_triggered and
@@ -67,11 +71,12 @@ def workflow_rule_stale(ctx):
     id="workflow_rule_duplicate", area="automations", severity="medium", entity_type="WorkflowRule",
     feeds=("checklist:workflows",), tally="duplicated (merge before rebuilding)",
     title="Active workflow rule has the same entity, events and conditions as another active rule",
-    impact="HaloPSA rules run in list order and a later rule sees what an earlier one set; duplicated triggers "
-           "rebuilt as separate rules collide or double-send.",
+    impact="HaloPSA ticket rules are matched in precedence order and several can fire on one ticket unless 'stop "
+           "matching other rules' is set; duplicated triggers rebuilt as separate rules collide or double-send.",
     remediation="Merge the duplicates into one HaloPSA ticket rule or notification with all their actions, or "
                 "retire the redundant one.",
     requires=("WorkflowRules",),
+    sources=("https://usehalo.com/guide/ticket-rules/1923", "https://halocrm.io/guides/article?kbid=1620"),
 )
 def workflow_rule_duplicate(ctx):
     """Active rules sharing entity + events + conditions (case, spacing and `|` order ignored): REVIEW each;
@@ -98,6 +103,9 @@ def workflow_rule_duplicate(ctx):
     remediation="Rebuild it as the HaloPSA counterpart named in the finding, improving it rather than copying, "
                 "and test it before go-live.",
     requires=("WorkflowRules",), params={"stale_days": 180},
+    sources=("https://autotask.net/help/content/4_admin/3Automation/WorkflowRules/Managing_WFR.htm",
+             "https://usehalo.com/guide/ticket-rules/1923", "https://halopsa.com/guides/article/?kbid=891",
+             "https://halopsa.com/guides/article/?kbid=1630"),
 )
 def workflow_rule_rebuild(ctx):
     """Every active rule not judged stale (see workflow_rule_stale, same `stale_days`): REVIEW, with what

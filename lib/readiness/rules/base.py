@@ -28,7 +28,19 @@ KNOWN_ENTITIES = frozenset(ENTITIES)
 TITLE_MAX = 150
 TEXT_MAX = 400
 TALLY_MAX = 60
+SOURCE_MAX = 300
 _SNAKE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
+
+
+# HaloPSA's guide to its API: each instance serves the API description at its own address + "/apidoc".
+HALO_API_URL = "https://halopsa.com/guides/article?kbid=929"
+
+
+def halo_api(*fields: str) -> str:
+    """A `sources` entry for claims backed by HaloPSA's API description (the schema fields named exist; how the UI
+    uses them is not proven by this): "https://halopsa.com/guides/article?kbid=929 (HaloPSA API description at
+    your instance's /apidoc: A, B)"."""
+    return f"{HALO_API_URL} (HaloPSA API description at your instance's /apidoc: {', '.join(fields)})"
 
 
 class RuleDefinitionError(ValueError):
@@ -57,6 +69,9 @@ class Rule:
     feeds: tuple[str, ...] = ()  # vocabulary.PLACEMENTS: report section, checklist item, effort work item
     aliases: tuple[str, ...] = ()  # former ids: suppressions written for them still mute this rule's findings
     tally: str = ""  # words after a count of its findings in the go-live checklist ("without email")
+    # URLs of Autotask's or HaloPSA's documentation or API description backing the rule's claims. An entry may carry
+    # a note after the URL, as halo_api() writes one for a field of HaloPSA's API description.
+    sources: tuple[str, ...] = ()
 
     def __post_init__(self):
         problems = validate(self)
@@ -144,6 +159,17 @@ def validate(r: Rule) -> list[str]:
         p.append(f"feeds {checklist[0]} but declares no tally (the words after its count in the checklist)")
     if not isinstance(r.aliases, tuple) or not all(isinstance(a, str) and _SNAKE.match(a) for a in r.aliases):
         p.append("aliases must be a tuple of snake_case former ids")
+    if not isinstance(r.sources, tuple) or not all(isinstance(x, str) for x in r.sources):
+        p.append("sources must be a tuple of URLs")
+    elif not r.sources:
+        p.append("declares no sources (URLs of Autotask's or HaloPSA's documentation or API description backing "
+                 "its claims)")
+    else:
+        for x in r.sources:
+            if not x.startswith("https://") or not x[len("https://"):].strip():
+                p.append(f"source {x[:60]!r} must start with https://")
+            elif len(x) > SOURCE_MAX:
+                p.append(f"source {x[:60]!r}... is {len(x)} chars (max {SOURCE_MAX})")
     return p
 
 
@@ -153,8 +179,11 @@ RULES: dict[str, Rule] = {}
 def rule(*, id: str, area: str, severity: str, title: str, impact: str, remediation: str, entity_type: str,
          requires: tuple[str, ...] = (), params: dict | None = None, weight: float = 1.0, edge_case: bool = False,
          columns: dict | None = None, feeds: tuple[str, ...] = (), aliases: tuple[str, ...] = (),
-         tally: str = "", registry: dict | None = None):
+         tally: str = "", sources: tuple[str, ...] = (), registry: dict | None = None):
     """Declare a rule on its function and add it to `registry` (default: the catalogue, RULES).
+
+    `sources`: URLs of Autotask's or HaloPSA's documentation or API description backing the rule's claims
+    (at least one; each starts with https:// and is at most SOURCE_MAX chars, a parenthesised note allowed).
 
     Raises RuleDefinitionError for invalid metadata or an id already registered.
     """
@@ -163,7 +192,8 @@ def rule(*, id: str, area: str, severity: str, title: str, impact: str, remediat
         r = Rule(id=id, area=area, severity=severity, title=title, impact=impact, remediation=remediation,
                  entity_type=entity_type, func=func, requires=tuple(requires), params=dict(params or {}),
                  weight=float(weight), edge_case=edge_case, columns=dict(columns or {}), feeds=tuple(feeds),
-                 aliases=tuple(aliases), tally=tally)
+                 aliases=tuple(aliases), tally=tally,
+                 sources=tuple(sources) if isinstance(sources, (list, tuple)) else sources)
         target = RULES if registry is None else registry
         if r.id in target:
             raise RuleDefinitionError(f"rule {r.id!r}: id already registered")

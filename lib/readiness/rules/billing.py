@@ -5,12 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from readiness.rules.base import CannotJudge, rule
+from readiness.rules.base import CannotJudge, halo_api, rule
 from readiness.rules.frames import (col, contract_names, flag, ids, is_active, is_inactive, join_parts, judged, named,
                                     num, result)
 
 BLOCK_HOURS, FIXED_PRICE, RECURRING = 4, 3, 7  # Contracts.contractType codes
-PER_CONTACT, PER_DEVICE = 2, 3  # Products.billingType codes of billing-rule products
+# Products.billingType codes of billing-rule products. Assumed: Autotask publishes the labels (Standard, Per
+# Contact, Per Device) but not their integers (entities.ASSUMED_PICKLISTS). Wrong codes only lose the "per contact /
+# per device" detail of contract_billing_rule_units, never its status.
+PER_CONTACT, PER_DEVICE = 2, 3
 
 
 def _count_by(df: pd.DataFrame, key: str) -> pd.Series:
@@ -26,11 +29,20 @@ def _on(c: pd.DataFrame, counts: pd.Series) -> pd.Series:
 @rule(
     id="contract_block_hour_factors", area="billing", severity="high", entity_type="Contract", edge_case=True,
     title="Block Hours contract draws hours down at per-role block-hour multipliers",
-    impact="HaloPSA pre-pay hours are drawn down 1:1 by time; it has no per-role block-hour factor, so senior "
-           "roles would burn the client's hours at the wrong rate.",
-    remediation="Agree a new model with the client: separate charge types per role with Pre-Pay by amount, or "
-                "normalise the factors into the hours sold, before the HaloPSA pre-pay is set up.",
+    impact="HaloPSA can deduct more than one hour per hour worked, but by charge type (e.g. on-site = 2x) on "
+           "agreement hours, not by the worker's role; whether it multiplies Pre-Pay hours is unconfirmed. Role "
+           "factors can only be approximated with a charge type per role, and a technician picking another charge "
+           "type burns the client's hours at the wrong rate.",
+    remediation="Agree the model with the client: a charge type per senior role with an agreement multiplier "
+                "(or an hours-per-period agreement), proven in a test tenant; otherwise normalise the factors into "
+                "the hours sold or sell the block as Pre-Pay by amount.",
     requires=("Contracts", "ContractBlockHourFactors"),
+    sources=("https://autotask.net/help/DeveloperHelp/Content/APIs/SOAP/Entities/ContractFactorEntity.htm",
+             "https://halopsa.com/guides/article/?kbid=1300",
+             "https://haloservicedesk.com/guides/article/?kbid=1300",
+             "https://haloitsm.com/guides/article?kbid=2181",
+             "https://haloitsm.com/guides/article?kbid=1133",
+             halo_api("ChargeRate.contractmultiplier", "ContractDetail.multiplier")),
 )
 def contract_block_hour_factors(ctx):
     """Active Block Hours contract with a role multiplier other than 1: FAIL; without: PASS."""
@@ -50,7 +62,7 @@ def contract_block_hour_factors(ctx):
         span = pd.Series("values not exported", index=c.index, dtype="string")
     return judged(c["id"], hit, "FAIL",
                   (contract_names(c) + " draws block hours at multipliers for " + n.astype("string") + " role(s) ("
-                   + span + "); HaloPSA pre-pay has no block-hour factor"),
+                   + span + "); HaloPSA multiplies hours by charge type, not by role"),
                   contract_names(c) + " has no block-hour factors", c["companyID"])
 
 
@@ -59,9 +71,13 @@ def contract_block_hour_factors(ctx):
     title="Contract has an unexpired prepaid block, retainer or ticket purchase with balance left",
     impact="Prepaid balances are money the client has paid; nothing migrates them, so the client loses hours or "
            "credit in HaloPSA unless they are re-entered.",
-    remediation="Enter each open balance as an opening HaloPSA Pre-Pay (hours or amount, with its expiry) at "
-                "cutover, after the last Autotask posting, and have the client confirm it.",
+    remediation="Enter each open balance as an opening HaloPSA Pre-Pay (hours or amount, with its expiry; ticket "
+                "purchases as an amount, since HaloPSA does not count tickets) at cutover, after the last Autotask "
+                "posting, and have the client confirm it.",
     requires=("Contracts",),
+    sources=("https://haloitsm.com/guides/article?kbid=1133",
+             "https://ww2.autotask.net/help/developerhelp/Content/APIs/REST/Entities/ContractTicketPurchasesEntity.htm",
+             halo_api("PrepayHistory.hours", "PrepayHistory.amount", "PrepayHistory.expirydate")),
 )
 def contract_open_prepaid_balance(ctx):
     """Contract with a ContractBlock, ContractRetainer or ContractTicketPurchase whose endDate is on or after
@@ -113,10 +129,15 @@ def contract_open_prepaid_balance(ctx):
     id="contract_rate_overrides", area="billing", severity="medium", entity_type="Contract", edge_case=True,
     title="Contract overrides standard role hourly rates",
     impact="HaloPSA charge rates hang off charge types, not Autotask roles; contract-level role rates have to be "
-           "re-keyed as client or agreement rate overrides and stop tracking standard-rate changes.",
+           "re-keyed as client or agreement charge-rate overrides, which may no longer follow later changes to "
+           "the standard rates.",
     remediation="Re-key as HaloPSA charge-rate overrides on the agreement (or an agreement rate multiplier when "
-                "the overrides are a flat percentage); check the first invoices against Autotask.",
+                "the overrides are a flat percentage: an API field, confirm it in the HaloPSA screens); check the "
+                "first invoices against Autotask.",
     requires=("Contracts", "ContractRates"),
+    sources=("https://haloitsm.com/guides/article?kbid=2181",
+             "https://ww1.autotask.net/help/DeveloperHelp/Content/APIs/SOAP/Entities/ContractRateEntity.htm",
+             halo_api("ContractHeader.chargeratemultiplier")),
 )
 def contract_rate_overrides(ctx):
     """Active contract with ContractRates rows (ignoring rows equal to the role's standard hourlyRate when
@@ -165,11 +186,19 @@ def _exclusions_known(ctx, direct: str, in_set: str) -> bool:
 @rule(
     id="contract_role_exclusions", area="billing", severity="high", entity_type="Contract", edge_case=True,
     title="Contract excludes labour by role, directly or through its exclusion set",
-    impact="HaloPSA billing rules decide coverage by ticket type, charge type and category, never by the agent's "
-           "role, so role exclusions cannot be reproduced and labour would be billed wrongly.",
-    remediation="Redesign coverage before go-live: map the excluded roles to charge types marked not included in "
-                "the agreement's billing rules, and agree the change with the client.",
+    impact="HaloPSA billing rules match on ticket type, charge type, category, site and coverage, not on who did "
+           "the work, so role exclusions can only be approximated: a default charge type per agent plus a billing-rule "
+           "line not included in the agreement. A charge type set by the ticket type or action overrides the "
+           "agent's default, so excluded labour can still be covered.",
+    remediation="Agree the redesign with the client before go-live: give the excluded roles' agents their own "
+                "default charge type, add a not-included (pay-as-you-go) billing-rule line for it before the "
+                "catch-all line, keep ticket types and actions from forcing another charge type, and check the "
+                "first invoices line by line.",
     requires=("Contracts",),
+    sources=("https://ww16.autotask.net/help/content/3_Features/6_Contracts/ContractMenu/5Exclusions.htm",
+             "https://haloitsm.com/guides/article/?kbid=1957",
+             "https://haloitsm.com/guides/article?kbid=2181",
+             halo_api("ContractDetail.not_included_in_contract", "Uname.chargerate")),
 )
 def contract_role_exclusions(ctx):
     """Active contract excluding one or more roles (ContractExclusionRoles or its exclusion set's excluded
@@ -193,6 +222,10 @@ def contract_role_exclusions(ctx):
     remediation="Rebuild as ordered HaloPSA billing rules: the excluded work types as charge types marked not "
                 "included, placed before the agreement's catch-all rule.",
     requires=("Contracts",),
+    sources=("https://autotask.net/help/developerhelp/content/apis/SOAP/Entities/ContractExclusionAllocationCodeEntity.htm",
+             "https://haloitsm.com/guides/article/?kbid=1957",
+             "https://haloitsm.com/guides/article?kbid=1354",
+             halo_api("ContractDetail.not_included_in_contract")),
 )
 def contract_worktype_exclusions(ctx):
     """Active contract excluding work types but no roles: REVIEW; excluding nothing: PASS. Contracts that
@@ -212,11 +245,16 @@ def contract_worktype_exclusions(ctx):
 @rule(
     id="contract_exclusion_chain", area="billing", severity="medium", entity_type="Contract", edge_case=True,
     title="Contract sends excluded labour on to another contract",
-    impact="HaloPSA has no exclusion contracts: labour falls through billing rules to pay-as-you-go or another "
-           "agreement. Chains of exclusion contracts, or loops, cannot be reproduced at all.",
+    impact="HaloPSA has no exclusion contracts: labour no billing-rule line covers falls to pay-as-you-go, or a "
+           "line can send it to another agreement. A chain of exclusion contracts must be flattened into one "
+           "ordered set of billing rules; a loop has no HaloPSA form and must be broken first.",
     remediation="Rebuild the routing as HaloPSA billing rules pointing unmatched work at the second agreement; "
                 "flatten chains and break loops in Autotask first.",
     requires=("Contracts",),
+    sources=("https://ww16.autotask.net/help/content/3_Features/6_Contracts/ContractMenu/5Exclusions.htm",
+             "https://haloitsm.com/guides/article/?kbid=1957",
+             "https://usehalo.com/faq-list/creating-invoices/page/2",
+             halo_api("ContractDetail.allowallcontracts")),
 )
 def contract_exclusion_chain(ctx):
     """Active contract with an exclusionContractID: REVIEW for one hop, FAIL when the target itself rolls on
@@ -263,6 +301,9 @@ def contract_exclusion_chain(ctx):
     remediation="If the fee is still to be billed, raise it as a one-off invoice or sales-order line in HaloPSA "
                 "(the recurring-line import has a one-time charge option); otherwise note it and move on.",
     requires=("Contracts",),
+    sources=("https://ww1.autotask.net/help/DeveloperHelp/Content/APIs/REST/Entities/ContractMilestonesEntity.htm",
+             "https://www.usehalo.com/guides/1976?891281fb_page=1",
+             halo_api("ContractHeader", "InvoiceDetail.onetimecharge", "ImportCsv.one_time_charges")),
 )
 def contract_setup_fee(ctx):
     """Active contract with setupFee > 0: REVIEW; zero or blank: PASS."""
@@ -277,11 +318,18 @@ def contract_setup_fee(ctx):
 @rule(
     id="contract_milestones", area="billing", severity="medium", entity_type="Contract", edge_case=True,
     title="Fixed Price contract bills through milestones",
-    impact="HaloPSA has no fixed-price contract; milestones live on a project ticket with a value, and labour "
-           "must be set to not invoice, or the client is billed twice.",
-    remediation="Rebuild as a HaloPSA project with valued milestones (open ones only) and a billing rule or "
-                "category that marks its labour Don't invoice.",
+    impact="HaloPSA has no Fixed Price contract with milestones as Autotask does, but it supports fixed-price "
+           "billing: an agreement can allow fixed price, and projects carry budgets and valued milestones. The "
+           "project's labour must be routed to Don't invoice, or the client is billed twice.",
+    remediation="Rebuild each open Fixed Price contract as a HaloPSA project with its remaining milestones and a "
+                "billing rule or category that marks its labour Don't invoice; milestones already billed stay in "
+                "the Autotask archive. Test milestone billing in a test tenant first.",
     requires=("Contracts", "ContractMilestones"),
+    sources=("https://ww1.autotask.net/help/DeveloperHelp/Content/APIs/REST/Entities/ContractMilestonesEntity.htm",
+             "https://haloitsm.com/guides/article?kbid=1354",
+             "https://usehalo.com/guide/pre-pay-2/",
+             halo_api("ContractHeader.allowfixedprice", "Faults.milestones", "Faults.milestone_value",
+                      "RequestType.milestone_billing")),
 )
 def contract_milestones(ctx):
     """Active Fixed Price contract with milestones: REVIEW (count and total value); without: PASS."""
@@ -307,6 +355,9 @@ def contract_milestones(ctx):
     remediation="Rebuild as HaloPSA recurring invoice lines with user or asset auto-quantity, free and minimum "
                 "quantities and pro-rata set to match; check tiered prices by hand.",
     requires=("Contracts", "ContractBillingRules"),
+    sources=("https://ww1.autotask.net/help/Content/3_Features/6_Contracts/BillingRules/RULE_BASED_BILLING.htm",
+             "https://usehalo.com/faq-list/billing-2/page/3/",
+             halo_api("InvoiceDetail.recurring_invoice_quantity_type", "ContractHeader.numberofunitsfree")),
 )
 def contract_billing_rule_units(ctx):
     """Active contract with an active, unexpired ContractBillingRule: REVIEW (listing per-contact/per-device
@@ -346,6 +397,8 @@ def contract_billing_rule_units(ctx):
     remediation="Decide per client which HaloPSA agreement covers what (ticket types, categories), consolidate "
                 "where possible, and order the billing rules accordingly.",
     requires=("Contracts",),
+    sources=("https://haloitsm.com/guides/article/?kbid=1957",
+             "https://ww5.autotask.net/help/content/3_Features/6_Contracts/AdminGeneral/CONTRACTSMAIN.htm"),
 )
 def contract_multiple_active(ctx):
     """Company with more than one active contract: REVIEW (with the contract types); exactly one: PASS."""
@@ -370,6 +423,9 @@ def contract_multiple_active(ctx):
     remediation="Rebuild each bundle as a HaloPSA product bundle (or grouped recurring invoice lines) with its "
                 "discounted price, and attach it to the client's recurring invoice.",
     requires=("Contracts", "ContractServiceBundles"),
+    sources=("https://haloitsm.com/guides/article/?kbid=2302",
+             "https://haloitsm.com/guides/article/?kbid=2398",
+             "https://ww2.autotask.net/help/content/3_features/6_Contracts/AdminGeneral/BusinessCaseContracts.htm"),
 )
 def contract_service_bundle(ctx):
     """Active contract with ContractServiceBundles: REVIEW; active Recurring Service contract without: PASS."""
@@ -385,10 +441,14 @@ def contract_service_bundle(ctx):
 @rule(
     id="contract_exclusion_set_unused", area="billing", severity="info", entity_type="ContractExclusionSet",
     title="Contract exclusion set is used by no active contract",
-    impact="An unused exclusion set rebuilt in HaloPSA becomes billing rules nobody needs, adding to the billing "
-           "rule order that every ticket is matched against.",
-    remediation="Do not rebuild it; rebuild only the sets used by active contracts as HaloPSA billing rules.",
+    impact="An unused exclusion set rebuilt in HaloPSA becomes billing rules nobody needs on each client it is "
+           "applied to, making every agreement's rule order longer to check.",
+    remediation="Do not rebuild it; rebuild only the sets used by active contracts as HaloPSA billing rules (a "
+                "billing template can apply one rule set to many clients).",
     requires=("Contracts", "ContractExclusionSets"),
+    sources=("https://ww15.autotask.net/help/content/4_Admin/2FeaturesSettings/ContractsUnposting/ContractExclusionSets/Manage_Contract_Exclusion_Sets.htm",
+             "https://haloitsm.com/guides/article/?kbid=1957",
+             "https://haloitsm.com/guides/article?kbid=1354"),
 )
 def contract_exclusion_set_unused(ctx):
     """Exclusion set referenced by no active contract: REVIEW; used: PASS (with the count of contracts)."""

@@ -5,19 +5,28 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from readiness.rules.base import CannotJudge, rule
+from readiness.rules.base import CannotJudge, halo_api, rule
 from readiness.rules.frames import contract_names, day, flag, is_inactive, result
 
 
 @rule(
     id="contract_type_mapping", area="contracts", severity="high", entity_type="Contract",
     title="Active contract type does not map directly to a HaloPSA billing structure",
-    impact="HaloPSA has no Autotask contract types. Recurring Service, Block Hours and Fixed Price become a "
-           "different HaloPSA structure; Per Ticket has no equivalent at all, so its billing stops until redesigned.",
+    impact="HaloPSA has no Autotask contract types (its agreement types are reporting labels). Recurring Service, "
+           "Block Hours and Fixed Price become a different HaloPSA structure. Per Ticket has no direct equivalent: a "
+           "pre-pay amount drawn down by fixed-price tickets keeps the money right but no longer counts tickets.",
     remediation="Build the HaloPSA target named in the finding: charge rates (T&M), Pre-Pay by amount (Retainer) "
                 "or hours (Block Hours), agreement + billing rules + recurring invoice (Recurring Service), project "
-                "milestones (Fixed Price); Per Ticket: fixed-price tickets or a pre-pay amount.",
+                "milestones (Fixed Price); Per Ticket: a Pre-Pay amount with a fixed per-ticket price, tested first.",
     requires=("Contracts",),
+    sources=("https://ww2.autotask.net/help/content/3_features/6_Contracts/AdminGeneral/BusinessCaseContracts.htm",
+             "https://ww2.autotask.net/help/developerhelp/Content/APIs/REST/Entities/ContractTicketPurchasesEntity.htm",
+             "https://usehalo.com/faq-list/billing-rules-agreements/",
+             "https://usehalo.com/faq-list/billing-administrator-guides/page/2/",
+             "https://haloitsm.com/guides/article?kbid=1133",
+             "https://usehalo.com/faq-list/pre-pay-billing/",
+             "https://usehalo.com/guide/pre-pay-2/",
+             halo_api("ContractHeader.allowpyg", "ContractHeader.allowprepay", "ContractHeader.allowfixedprice")),
 )
 def contract_type_mapping(ctx):
     """Every active contract: PASS when direct, REVIEW when rethink, FAIL (blocker) when manual."""
@@ -43,6 +52,8 @@ def contract_type_mapping(ctx):
     remediation="Renew it in Autotask (new end date) or set it Inactive before migration; only then create the "
                 "HaloPSA agreement, with the correct end date.",
     requires=("Contracts",),
+    sources=("https://ww5.autotask.net/help/content/3_Features/6_Contracts/AdminGeneral/CONTRACTSMAIN.htm",
+             halo_api("ContractHeader.end_date", "ContractHeader.expired", "ContractHeader.rollingcontract")),
 )
 def contract_expired_active(ctx):
     """Active contract whose endDate is before the as-of date: FAIL. Open-ended (no end date) passes."""
@@ -64,6 +75,9 @@ def contract_expired_active(ctx):
     remediation="Confirm with the account owner; retire it in Autotask instead of rebuilding it as a HaloPSA "
                 "agreement.",
     requires=("Contracts",), params={"stale_days": 180},
+    sources=("https://usehalo.com/faq-list/billing-rules-agreements/",
+             "https://ww5.autotask.net/help/content/3_Features/6_Contracts/AdminGeneral/CONTRACTSMAIN.htm",
+             "https://kinesys.it/blog/autotask-to-halopsa-migration (practitioner's guide, HaloPSA partner)"),
 )
 def contract_no_activity(ctx):
     """Active contract with no time entry, billed service units, contract charge or posted billing item in
@@ -92,11 +106,13 @@ def contract_no_activity(ctx):
 @rule(
     id="contract_company_inactive", area="contracts", severity="high", entity_type="Contract", edge_case=True,
     title="Active contract belongs to a company that is inactive or not a customer",
-    impact="HaloPSA imports active clients; an agreement whose client is inactive or a prospect either has no "
-           "client to attach to or drags a dead client into HaloPSA with live billing.",
+    impact="If only active clients are migrated, an agreement whose client is inactive or a prospect has no "
+           "client to attach to; migrating the client anyway drags a dead client into HaloPSA with live billing.",
     remediation="Decide per contract: reactivate the company as a customer, or set the contract Inactive in "
                 "Autotask, before agreements are created in HaloPSA.",
     requires=("Contracts", "Companies"),
+    sources=("https://ww15.autotask.net/help/content/3_Features/3_CRM/Companies/Accessory_Tabs_Company/Contracts_Tab.htm",
+             halo_api("Area.inactive")),
 )
 def contract_company_inactive(ctx):
     """Active contract whose company has isActive false or a companyType other than Customer (1): FAIL.

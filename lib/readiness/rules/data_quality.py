@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 
 from readiness.entities import HISTORY_TABLES, singular
-from readiness.rules.base import CannotJudge, rule
+from readiness.rules.base import CannotJudge, halo_api, rule
 from readiness.rules.frames import blank, col, concat, flag, ids, is_active, judged, named, result
 
-EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s.]+$"  # one @, a dotted domain, no spaces: what HaloPSA user matching needs
+EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s.]+$"  # one @, a dotted domain, no spaces: what e-mail matching needs
 
 
 def _contact_names(ctx, c: pd.DataFrame) -> pd.Series:
@@ -25,11 +25,17 @@ def _contact_names(ctx, c: pd.DataFrame) -> pd.Series:
     id="company_duplicate_name", area="data_quality", severity="high", entity_type="Company",
     feeds=("checklist:clients",), tally="with a colliding name",
     title="Active customer's name collides with another active customer once case and spaces are ignored",
-    impact="HaloPSA's client import matches on name: colliding names merge two clients into one, mixing their "
-           "users, assets, tickets and billing.",
-    remediation="Rename or merge the companies in Autotask (and in the RMM, accounting and documentation tools) "
-                "before the HaloPSA client import.",
+    impact="HaloPSA's client import matches on a field you choose, often the name (its Autotask connector also "
+           "stores each client's Autotask id). If it matches on name, customers whose names differ only in case or "
+           "spacing merge into one client, mixing their users, assets, tickets and billing.",
+    remediation="Match the client import on the Autotask id or account reference where you can; before any "
+                "name-based import, rename or merge the companies in Autotask (and in the RMM, accounting and "
+                "documentation tools).",
     requires=("Companies",),
+    sources=("https://www.usehalo.com/guides/2850?891281fb_page=1",
+             "https://www.alliedesm.com/halo/halo-importing-data (Halo partner's import summary)",
+             halo_api("Area.matching_value", "Area.autotaskid", "Site.autotaskid", "Users.autotaskid",
+                      "Uname.autotaskid")),
 )
 def company_duplicate_name(ctx):
     """Active customers (isActive, companyType 1) whose companyName matches after case/space folding: FAIL
@@ -46,10 +52,14 @@ def company_duplicate_name(ctx):
     id="contact_missing_email", area="data_quality", severity="medium", entity_type="Contact",
     feeds=("checklist:clients",), tally="without email",
     title="Active contact has no email address",
-    impact="HaloPSA matches users by email on import and on incoming mail; a contact without one cannot log in "
-           "to the portal, and e-mails from them create new unknown users.",
+    impact="HaloPSA links incoming mail to users by email address, and its user import matches on email or "
+           "username; a contact without one cannot receive the portal invitation or ticket e-mails, and e-mails "
+           "from them create new unknown users.",
     remediation="Add the email address in Autotask before export, or deactivate the contact if they have left.",
     requires=("Contacts",),
+    sources=("https://haloitsm.com/guides/article/?kbid=900",
+             "https://www.alliedesm.com/halo/halo-importing-data (Halo partner's import summary)",
+             halo_api("Users.matchprimaryemail", "Users.matching_value")),
 )
 def contact_missing_email(ctx):
     """Active contact with a blank emailAddress: REVIEW; with one: PASS."""
@@ -65,11 +75,14 @@ def contact_missing_email(ctx):
     id="contact_duplicate_email", area="data_quality", severity="high", entity_type="Contact",
     feeds=("checklist:clients",), tally="sharing an email",
     title="Two or more active contacts share one email address",
-    impact="HaloPSA matches users by email: contacts sharing one address merge on import, and replies land on "
-           "whichever user HaloPSA picks.",
+    impact="When HaloPSA users are matched on email (the usual choice; username is the other), contacts sharing "
+           "one address merge on import, and replies land on whichever user HaloPSA picks.",
     remediation="Give each person their own address or deactivate the duplicates in Autotask; shared mailboxes "
                 "become one HaloPSA user.",
     requires=("Contacts",),
+    sources=("https://haloitsm.com/guides/article/?kbid=900",
+             "https://www.alliedesm.com/halo/halo-importing-data (Halo partner's import summary)",
+             halo_api("Users._email_collision", "Users.matchprimaryemail")),
 )
 def contact_duplicate_email(ctx):
     """Active contacts whose emailAddress matches another's after trimming and case folding: FAIL each;
@@ -85,10 +98,11 @@ def contact_duplicate_email(ctx):
 @rule(
     id="contact_invalid_email", area="data_quality", severity="medium", entity_type="Contact",
     title="Active contact's email address is malformed",
-    impact="HaloPSA rejects or mis-matches users whose email is not a valid address, so the user import skips "
-           "them and their incoming e-mails are not linked.",
+    impact="HaloPSA cannot match incoming e-mails to a user whose address is malformed, and that user will not "
+           "receive ticket notifications.",
     remediation="Correct the address in Autotask (typos, spaces, several addresses in one field) before export.",
     requires=("Contacts",),
+    sources=("https://haloitsm.com/guides/article/?kbid=900",),
 )
 def contact_invalid_email(ctx):
     """Active contact whose non-blank emailAddress is not name@domain.tld (no spaces): REVIEW; valid: PASS."""
@@ -114,11 +128,13 @@ def _ci_names(ctx, ci: pd.DataFrame) -> pd.Series:
     id="configuration_item_missing_serial", area="data_quality", severity="low", entity_type="ConfigurationItem",
     feeds=("checklist:assets",), tally="without serial number",
     title="Active configuration item has no serial number",
-    impact="HaloPSA asset imports and RMM syncs usually match assets on serial number; an asset without one is "
-           "duplicated when the RMM integration creates it again.",
+    impact="HaloPSA matches imported and RMM-synced assets on a configured field; if that is the serial number, "
+           "an asset without one is duplicated when the RMM integration creates it again.",
     remediation="Fill the serial from the RMM or vendor portal, or let the HaloPSA RMM integration create the "
                 "asset and skip importing this one.",
     requires=("ConfigurationItems",),
+    sources=("https://haloitsm.com/guides/article/?kbid=1084", "https://haloitsm.com/guides/article/?kbid=1340",
+             halo_api("Control.assetimportidentifier", "Control.ignore_special_characters_asset_matching")),
 )
 def configuration_item_missing_serial(ctx):
     """Active configuration item with a blank serialNumber: REVIEW; with one: PASS."""
@@ -134,11 +150,13 @@ def configuration_item_missing_serial(ctx):
     id="configuration_item_duplicate_serial", area="data_quality", severity="medium",
     entity_type="ConfigurationItem",
     title="Active configuration items share one serial number",
-    impact="When HaloPSA matches assets on serial number, items sharing one (often a placeholder such as "
-           "'To be filled by O.E.M.') merge into one asset and lose their client or history.",
+    impact="When HaloPSA's asset matching field is the serial number, items sharing one (often a placeholder "
+           "such as 'To be filled by O.E.M.') merge into one asset and lose their client or history.",
     remediation="Correct the serials in Autotask, or choose another HaloPSA asset matching field (RMM device id) "
                 "for the import.",
     requires=("ConfigurationItems",),
+    sources=("https://haloitsm.com/guides/article/?kbid=1084", "https://haloitsm.com/guides/article/?kbid=1340",
+             halo_api("Control.assetimportidentifier", "Control.ignore_special_characters_asset_matching")),
 )
 def configuration_item_duplicate_serial(ctx):
     """Active configuration items whose serialNumber matches another's after trimming and case folding:
@@ -208,10 +226,12 @@ def _history_links(links) -> dict[str, tuple[str, ...]]:
     feeds=("checklist:assets",), tally="pointing at a record not in the export",
     title="Row points at a parent record that is not in the export",
     impact="HaloPSA imports parents first (clients, then users, assets, tickets, actions); a row whose parent "
-           "is missing is rejected or lands on the wrong client.",
+           "is missing cannot be linked to it in HaloPSA.",
     remediation="Re-export the missing parent rows (or the complete entity) from Autotask, or drop the orphaned "
                 "rows deliberately before the HaloPSA import.",
     columns=_history_links(LINKS),
+    sources=("https://haloitsm.com/guides/article?kbid=1368",
+             "https://www.alliedesm.com/halo/halo-importing-data (Halo partner's import summary)"),
 )
 def orphan_reference(ctx):
     """For each parent link with both tables exported: a child row whose foreign key is set but not among

@@ -31,6 +31,9 @@ def _integration_names(client: dict) -> pd.Series:
            "need a replacement or custom work.",
     remediation="Configure HaloPSA's native integration named in the finding and test it end to end; for tools "
                 "without one, plan a custom integration (API, webhook or runbook) or a replacement.",
+    sources=("https://haloitsm.com/guides/article/?kbid=1084",
+             "https://usehalo.com/guide/managing-recurring-invoices-recurring-invoice-lines/",
+             "https://halopsa.com/guides/article/?kbid=1630"),
 )
 def integration_rebuild(ctx):
     """Every integration listed in client.yaml: REVIEW, medium when HaloPSA has a native integration,

@@ -24,6 +24,8 @@ def _last_sent(ctx, t: pd.DataFrame) -> pd.Series:
     remediation="Do not rebuild it in HaloPSA; keep a copy of its text in the migration notes.",
     requires=("NotificationTemplates", "NotificationHistory"), params={"stale_days": 180},
     columns={"NotificationHistory": ("templateName", "notificationSentTime")},
+    sources=("https://ww1.autotask.net/help/Content/4_Admin/3Automation/EmailSurvey/EMAILS/NotificationTemplates/NOTIFICATIONTEMPLATES.htm",
+             "https://www.usehalo.com/guides/2408?891281fb_page=2"),
 )
 def notification_template_unused(ctx):
     """Template with no NotificationHistory send (by templateName) in the last `stale_days` days (default
@@ -48,6 +50,8 @@ def notification_template_unused(ctx):
                 "notification or SLA event; client-facing templates first.",
     requires=("NotificationTemplates", "NotificationHistory"), params={"stale_days": 180},
     columns={"NotificationHistory": ("templateName", "notificationSentTime")},
+    sources=("https://halopsa.com/guides/article/?kbid=891", "https://www.usehalo.com/guides/2408?891281fb_page=2",
+             "https://www.usehalo.com/guides/2382", "https://haloitsm.com/guides/article/?kbid=1113"),
 )
 def notification_template_rebuild(ctx):
     """Template sent within `stale_days` days (default 180): REVIEW; client-facing (recipients = client)
@@ -76,6 +80,8 @@ def notification_template_rebuild(ctx):
                 "a HaloPSA email template.",
     requires=("NotificationHistory", "NotificationTemplates"), params={"stale_days": 180},
     columns={"NotificationHistory": ("templateName", "notificationSentTime")},
+    sources=("https://ww1.autotask.net/help/Content/3_Features/1_SharedFeatures/Notifications/Notifications.htm",
+             "https://autotask.net/help/developerhelp/content/apis/REST/Entities/_EntitiesOverview.htm"),
 )
 def notification_template_uncaptured(ctx):
     """templateName sent within `stale_days` days (default 180) that matches no captured template (case and

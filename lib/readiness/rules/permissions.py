@@ -17,6 +17,8 @@ from readiness.rules.frames import is_active, result
     remediation="Define a HaloPSA role (and team access) for this security level from how the team works, and "
                 "review it with team leads.",
     requires=("Resources",),
+    sources=("https://autotask.net/help/content/4_admin/1CompanySettings_Users/ResourcesUsersHR/Security/Manage_Security_Levels.htm",
+             "https://www.usehalo.com/guides/882?891281fb_page=2", "https://halocrm.io/guides/article/?kbid=1583"),
 )
 def security_level_mapping(ctx):
     """Each userType (security level) held by at least one active resource: REVIEW, with the count."""

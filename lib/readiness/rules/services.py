@@ -22,11 +22,13 @@ def _services_on_active_contracts(ctx) -> pd.Series:
 @rule(
     id="service_inactive_in_use", area="services", severity="high", entity_type="Service",
     title="Inactive service is still billed on an active contract",
-    impact="A HaloPSA recurring invoice line needs an active item; an inactive Autotask service still billed "
-           "either fails to import as a line or brings a retired item back to life.",
+    impact="An inactive Autotask service still billed would bring a retired item back onto HaloPSA recurring "
+           "invoices, or leave the client billed for something no longer sold.",
     remediation="Before migration, replace it on the contracts with its current service, or reactivate it "
                 "deliberately; then create the HaloPSA item for what is really sold.",
     requires=("Services", "ContractServices", "Contracts"),
+    sources=("https://ww1.autotask.net/help/Content/4_Admin/2FeaturesSettings/FinanceAccountingInvoicing/BillingCodes/ServiceCodes.htm",
+             "https://usehalo.com/guide/managing-recurring-invoices-recurring-invoice-lines/"),
 )
 def service_inactive_in_use(ctx):
     """Service with isActive false on at least one active contract: FAIL; active service on one: PASS."""
@@ -49,6 +51,8 @@ def service_inactive_in_use(ctx):
            "recurring invoices, and invites it back onto new agreements.",
     remediation="Do not create it as a HaloPSA item; keep its history in the Autotask archive.",
     requires=("Services", "ContractServices", "Contracts"), params={"stale_days": 180},
+    sources=("https://haloitsm.com/guides/article/?kbid=2302",
+             "https://kinesys.it/blog/autotask-to-halopsa-migration (practitioner's guide, HaloPSA partner)"),
     columns={"ContractServiceUnits": ("serviceID", "contractServiceID", "units", "startDate", "endDate")},
 )
 def service_retired(ctx):
@@ -91,6 +95,7 @@ def service_retired(ctx):
     remediation="Decide per bundle: replace or drop the inactive member in Autotask, then rebuild the bundle in "
                 "HaloPSA from active items only.",
     requires=("ServiceBundles", "ServiceBundleServices", "Services"),
+    sources=("https://haloitsm.com/guides/article/?kbid=2302", "https://haloitsm.com/guides/article/?kbid=2398"),
 )
 def service_bundle_inactive_member(ctx):
     """Active bundle with an inactive member service: REVIEW (naming the members); all members active: PASS."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from readiness.rules.base import rule
+from readiness.rules.base import halo_api, rule
 from readiness.rules.frames import col, ids, is_inactive, judged, named
 
 
@@ -19,10 +19,13 @@ def _ticket_names(t: pd.DataFrame) -> pd.Series:
     id="ticket_open_unassigned", area="tickets", severity="medium", entity_type="Ticket",
     feeds=("checklist:open_tickets",), tally="unassigned",
     title="Open ticket has neither a queue nor an assigned resource",
-    impact="HaloPSA imports the ticket with no team and no agent, so it sits in no one's view after cutover.",
+    impact="The ticket arrives in HaloPSA without a team or agent unless the import maps one, so it sits in no "
+           "one's view after cutover.",
     remediation="Assign a queue or a resource in Autotask before the open-ticket migration, or map it to a "
                 "default HaloPSA team in the import.",
     requires=("Tickets",),
+    sources=("https://www.alliedesm.com/halo/halo-importing-data (Halo partner's import summary)",
+             halo_api("Faults.team", "Faults.agent_id")),
     columns={"Tickets": ("status", "queueID", "assignedResourceID", "ticketNumber", "companyID")},
 )
 def ticket_open_unassigned(ctx):
@@ -40,10 +43,12 @@ def ticket_open_unassigned(ctx):
     id="ticket_open_inactive_resource", area="tickets", severity="high", entity_type="Ticket",
     feeds=("checklist:open_tickets",), tally="on inactive resources",
     title="Open ticket is assigned to an inactive resource",
-    impact="HaloPSA has no agent for an inactive resource; the ticket imports unassigned or fails agent "
-           "matching, and the client's open work is dropped at cutover.",
+    impact="If inactive resources are not migrated as HaloPSA agents, the ticket imports unassigned or fails "
+           "agent matching, and the client's open work is dropped at cutover.",
     remediation="Reassign the ticket to an active resource in Autotask before the open-ticket migration.",
     requires=("Tickets", "Resources"),
+    sources=("https://autotask.net/help/content/4_admin/1CompanySettings_Users/ResourcesUsersHR/Security/Manage_Security_Levels.htm",
+             halo_api("Uname.autotaskid", "Faults.agent_id")),
     columns={"Tickets": ("status", "assignedResourceID", "ticketNumber", "companyID")},
 )
 def ticket_open_inactive_resource(ctx):

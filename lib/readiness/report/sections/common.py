@@ -19,34 +19,30 @@ e = html.escape
 AREA_TEXT = {
     # area (vocabulary.AREAS): (heading, why it matters in HaloPSA, in the practitioner guide's words)
     "contracts": ("Contracts",
-                  "Contracts are where migrations succeed or fail: every other area can be fixed after go-live, a "
-                  "billing error that goes unnoticed for three months cannot. Some Autotask contract types have no "
-                  "HaloPSA twin and must be rebuilt as agreements, pre-pay or projects."),
+                  "Where migrations succeed or fail: a billing error that goes unnoticed for three months cannot be "
+                  "fixed after go-live. Some Autotask contract types have no direct HaloPSA equivalent."),
     "billing": ("Billing rules and rates",
-                "Autotask's billing engine (block-hour factors, role exclusions, rate overrides, exclusion "
-                "contracts) does not import into HaloPSA. Each rule found here must be rebuilt in HaloPSA's "
-                "billing rules, charge rates and pre-pay, then proven in a parallel billing cycle."),
+                "Autotask's billing engine (block-hour factors, exclusions, rate overrides) does not import: each "
+                "rule is rebuilt in HaloPSA's billing rules, charge rates and pre-pay, then proven in parallel."),
     "services": ("Services and bundles",
-                 "Services become HaloPSA items on recurring invoices. A migration is the moment to leave retired "
-                 "services behind and to fix services that are inactive but still billed."),
+                 "Services become HaloPSA items on recurring invoices: leave retired ones behind, fix inactive ones "
+                 "still billed."),
     "automations": ("Workflow automations",
-                    "No tool migrates Autotask workflow rules: each one is rebuilt by hand as a HaloPSA ticket rule, "
-                    "notification, SLA or workflow. Rules that no longer fire should not be rebuilt at all."),
+                    "No tool migrates Autotask workflow rules: each is rebuilt by hand in HaloPSA; rules that no "
+                    "longer fire should not be rebuilt at all."),
     "notifications": ("Notification templates",
-                      "Every email template is re-authored in HaloPSA. Templates your clients see come first; "
-                      "templates that have not been sent recently are candidates to drop."),
+                      "Every email template is re-authored in HaloPSA, client-facing ones first; templates not sent "
+                      "recently are candidates to drop."),
     "integrations": ("Integrations",
-                     "Every integration (RMM, accounting, documentation, distributors) is reconfigured and tested "
-                     "in HaloPSA; native HaloPSA integrations make this quicker, the others need a plan."),
+                     "Every integration is reconfigured and tested in HaloPSA; native HaloPSA integrations are "
+                     "quicker, the others need a plan."),
     "permissions": ("Roles and permissions",
-                    "HaloPSA permissions are built from roles, not copied from Autotask security levels. Each "
-                    "security level in use needs a HaloPSA role defined from how the team works."),
+                    "HaloPSA permissions are built from roles: each security level in use needs a HaloPSA role."),
     "data_quality": ("Data quality for import matching",
-                     "HaloPSA's importer matches clients by name and contacts by email. Duplicates, missing emails "
-                     "and rows that point at missing parents break that matching or import the wrong links."),
+                     "HaloPSA's importer matches clients on a field you choose (often the name) and users on email "
+                     "or username: duplicates, missing emails and orphan rows break that matching."),
     "tickets": ("Open tickets",
-                "Open tickets are migrated at cutover and must land on a team and an active agent, or they are "
-                "lost in the first week on HaloPSA."),
+                "Open tickets move at cutover and must land on a team and an active agent."),
 }
 CLASS_CSS = {"Ready": "ready", "Ready with conditions": "conditions", "Not ready": "notready", "Unknown": "unknown"}
 if set(AREA_TEXT) != set(AREAS):  # every area the rules can use has its heading, in the report's order

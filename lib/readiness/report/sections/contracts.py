@@ -10,7 +10,7 @@ from readiness.report.sections.common import CONTRACTS_SHEET, Block, _date, _n, 
 VERDICT_WORDS = {
     "direct": "moves across with its rates re-keyed",
     "rethink": "rebuilt in HaloPSA's structure (agreement, pre-pay or project)",
-    "manual": "no HaloPSA twin: decide by hand how to bill it",
+    "manual": "no direct HaloPSA equivalent: decide by hand how to bill it",
     "retire": "inactive: do not migrate",
 }
 
@@ -67,7 +67,7 @@ def contract_map(result, max_rows: int = 15) -> Block:
         why = picked["edge_cases"].astype("string").fillna("").map(
             lambda ids: "; ".join(titles[i] for i in ids.split("|") if i))
         no_twin = picked["verdict"].eq("manual").to_numpy()
-        why = pd.Series(["; ".join(x for x in ("No HaloPSA equivalent for this contract type" if m else "", w) if x)
+        why = pd.Series(["; ".join(x for x in ("No direct HaloPSA equivalent for this contract type" if m else "", w) if x)
                          for m, w in zip(no_twin, why)], index=picked.index)
         df = pd.DataFrame({"Contract": picked["contract_name"].astype("string"),
                            "Company": picked["company_name"].astype("string"),

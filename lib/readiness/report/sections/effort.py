@@ -55,6 +55,6 @@ def effort_timeline(result) -> Block:
         money += "."
     parts.append(f'<p>What drives each phase (items counted and hours per item) and every assumption of the '
                  f'estimate are in {EFFORT_SHEET}.</p>')
-    return _section("effort", "Effort and timeline", "".join(parts),
+    return _section("effort", "Effort and timeline", "".join(parts), major=False,
                     lead=f"Estimated <b>{charts._num(low)}–{charts._num(high)} weeks</b> from audit to cutover, "
                          "including a parallel run of at least one full billing period." + money)

@@ -59,16 +59,16 @@ def _area_block(result, area: str, cls: str, max_rows: int) -> str:
 
 
 def _checks_table(open_: pd.DataFrame, max_rows: int) -> str:
-    """One row per check with open findings, worst first: severity, title, what it hit (exact counts per
-    status), and what to do."""
-    per = (open_.assign(_s=open_["severity"].map(SEVERITY_ORDER).fillna(9),
-                        _st=open_["status"].map(STATUS_ORDER).fillna(9))
-           .groupby("rule_id").agg(_s=("_s", "min"), _st=("_st", "min"), n=("entity_id", "nunique"))
+    """One row per check and severity with open findings, worst first: the severity, the check's title, what it
+    hit (exact counts per status, of that severity only), and what to do."""
+    keyed = open_.assign(_s=open_["severity"].map(SEVERITY_ORDER).fillna(9),
+                         _st=open_["status"].map(STATUS_ORDER).fillna(9))
+    per = (keyed.groupby(["rule_id", "_s"]).agg(_st=("_st", "min"), n=("entity_id", "nunique")).reset_index()
            .sort_values(["_st", "_s", "n"], ascending=[True, True, False]))
     rows = []
-    for rule_id in per.index:
-        rows_of = open_[open_["rule_id"].eq(rule_id)]
-        sev = SEVERITIES[int(per.loc[rule_id, "_s"])] if per.loc[rule_id, "_s"] < len(SEVERITIES) else ""
+    for rule_id, sev_rank in zip(per["rule_id"], per["_s"]):
+        rows_of = keyed[keyed["rule_id"].eq(rule_id) & keyed["_s"].eq(sev_rank)]
+        sev = SEVERITIES[int(sev_rank)] if sev_rank < len(SEVERITIES) else ""
         statuses = rows_of["status"].value_counts()
         ordered = sorted(statuses.index, key=lambda k: STATUS_ORDER.get(k, 9))
         etype = str(rows_of["entity_type"].iloc[0])
@@ -80,8 +80,8 @@ def _checks_table(open_: pd.DataFrame, max_rows: int) -> str:
                    for sev, title, hit, todo in shown)
     more = (f'<p class="more">… and {_n(len(rows) - len(shown))} more checks — every finding is in '
             f'{WORKBOOK_FINDINGS}.</p>' if len(rows) > len(shown) else "")
-    return ('<table class="data checks"><colgroup><col style="width:11%"><col style="width:31%">'
-            '<col style="width:20%"><col style="width:38%"></colgroup><thead><tr><th>Severity</th><th>Check</th>'
+    return ('<table class="data checks"><colgroup><col style="width:11%"><col style="width:28%">'
+            '<col style="width:17%"><col style="width:44%"></colgroup><thead><tr><th>Severity</th><th>Check</th>'
             f'<th>Found</th><th>What to do</th></tr></thead><tbody>{body}</tbody></table>{more}')
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from urllib.parse import urlparse
 
+from readiness.entities import ASSUMED_PICKLIST_NOTE, ASSUMED_PICKLIST_SOURCES
 from readiness.report.sections.common import Block, _live, _rule, _section, _title, e
 
 # Hosts of Autotask's and HaloPSA's own documentation (Halo's guides are shared by HaloPSA, HaloITSM, HaloCRM and
@@ -74,9 +75,13 @@ def sources_appendix(result) -> Block:
                           f'<ul>{"".join(_source_item(s) for s in sources)}</ul></div>')
     if checks:
         parts.append('<h3>The checks that found something</h3><div class="sources">' + "".join(checks) + "</div>")
+    own = dict(REPORT_SOURCES)
+    assumed = result.facts.assumed_labels()
+    if assumed:  # labels shown in this report whose codes are assumed, with where Autotask documents the labels
+        own[f"Assumed picklist labels ({', '.join(assumed)}): {ASSUMED_PICKLIST_NOTE}"] = ASSUMED_PICKLIST_SOURCES
     parts.append('<h3>The report\'s own statements</h3><div class="sources">' + "".join(
         f'<div class="src"><b>{e(claim)}</b><ul>{"".join(_source_item(s) for s in urls)}</ul></div>'
-        for claim, urls in REPORT_SOURCES.items()) + "</div>")
+        for claim, urls in own.items()) + "</div>")
     return _section("sources", "Sources", "".join(parts),
                     lead="Where each statement about HaloPSA and Autotask comes from: their own documentation and "
                          "HaloPSA's API description first; partner and consultant pages are marked. Behaviour "

@@ -112,7 +112,7 @@ def executive_summary(result) -> Block:
         return Block(f'<section class="cover" id="summary"><h2 class="hidden-heading">Executive summary</h2>'
                      f'{body}</section>')
     body += _next_steps(result) + _overview(result) + _decisions(result) + _timeline(result)
-    second = _top_list(result) + _area_table(result)
+    second = _top_list(result) + _area_table(result) + _workbook_note()
     return Block(f'<section class="cover" id="summary"><h2 class="hidden-heading">Executive summary</h2>{body}'
                  f'</section><section class="major" id="priorities"><h2>What matters most</h2>{second}</section>')
 
@@ -221,6 +221,15 @@ def _next_steps(result) -> str:
     return '<h3>Next three steps</h3><ol class="next">' + "".join(f"<li>{x}</li>" for x in steps[:3]) + "</ol>"
 
 
+def _workbook_note() -> str:
+    """Which sheet of the sign-off workbook holds what."""
+    return (f'<h3>The sign-off workbook</h3><p class="workbook">{WORKBOOK}, beside this report, holds every list in '
+            'full. <b>Contracts</b>: one row per contract with its Autotask type, HaloPSA target, verdict and edge '
+            'cases, and columns for the agreed HaloPSA build, who approved it and when. <b>Findings</b>: every open '
+            'finding with the record it concerns, the reason and what to do. <b>Checklist</b>: the go-live '
+            'checklist. <b>Effort</b>: the phases, the work counted, hours per item and every assumption.</p>')
+
+
 def _top_list(result) -> str:
     """The ranked top findings (scoring.top_findings: one entry per rule, status and severity); each count is of
     exactly the findings of the status and severity it names."""
@@ -252,9 +261,8 @@ def _area_table(result) -> str:
         for r in ac.itertuples())
     return ('<h3>Readiness by area</h3><p class="legend"><b>Not ready</b>: a blocker FAIL must be fixed first · '
             '<b>Ready with conditions</b>: can go live once its FAILs are fixed and its REVIEWs decided · '
-            '<b>Ready</b>: nothing to do.<br><b>FAIL</b> must be dealt with before go-live · '
-            '<b>REVIEW</b> a person must decide · <b>PASS</b> nothing to do · <b>Muted</b> accepted by the client, '
-            'shown with its reason and left out of the score.</p>'
+            '<b>FAIL</b> must be dealt with before go-live · <b>REVIEW</b> a person must decide · '
+            '<b>Muted</b> accepted by the client, with its reason, out of the score.</p>'
             '<table class="data areas"><colgroup><col style="width:34%">'
             '<col style="width:26%"><col style="width:10%"><col style="width:10%"><col style="width:10%">'
             '<col style="width:10%"></colgroup><thead><tr><th>Area</th><th>Readiness</th><th class="num">FAIL</th>'
