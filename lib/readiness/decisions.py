@@ -9,6 +9,8 @@ The file is a log: every saved decision is appended, and the newest row per cont
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -116,4 +118,47 @@ def save_decision(client_dir, contract_id: int, contract_name: str, decision: st
     out = log.assign(decided_at=log["decided_at"].dt.strftime("%Y-%m-%dT%H:%M:%S"))
     client_dir.mkdir(parents=True, exist_ok=True)
     replace_into(path, lambda tmp: write_csv(out, tmp))
+    note_decision_log(path)
     return load_decisions(path)
+
+
+# Where decision logs were saved, per client slug, so a report run with another --out can say that the client's
+# decisions are elsewhere. One small JSON file of paths in the user's state folder; nothing else is kept there.
+STATE_ENV = "READINESS_STATE_DIR"
+
+
+def _state_file() -> Path:
+    base = os.environ.get(STATE_ENV) or os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state"
+    return Path(base) / "readiness" / "decision-logs.json"
+
+
+def _known_logs() -> dict[str, list[str]]:
+    try:
+        data = json.loads(_state_file().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): [str(p) for p in v] for k, v in data.items() if isinstance(v, list)} if isinstance(data, dict) \
+        else {}
+
+
+def note_decision_log(path) -> None:
+    """Remember that a decision log for the client of `path` (its folder's name is the client slug) lives there.
+    Best effort: an unwritable state folder never stops a decision from being saved."""
+    path = Path(path).resolve()
+    known = _known_logs()
+    logs = known.setdefault(path.parent.name, [])
+    if str(path) not in logs:
+        logs.append(str(path))
+    try:
+        state = _state_file()
+        state.parent.mkdir(parents=True, exist_ok=True)
+        replace_into(state, lambda tmp: tmp.write_text(json.dumps(known, indent=1), encoding="utf-8"))
+    except OSError:
+        pass
+
+
+def decision_logs_elsewhere(slug: str, used) -> list[Path]:
+    """Decision logs saved for client `slug` in other output folders than `used` (a decisions.csv path) that
+    still exist."""
+    used = Path(used).resolve()
+    return [Path(p) for p in _known_logs().get(slug, []) if Path(p) != used and Path(p).is_file()]

@@ -84,9 +84,11 @@ def _col(df: pd.DataFrame, name: str, dtype="Float64") -> pd.Series:
 
 
 def _label(f: Facts, entity: str, fld: str, codes: pd.Series) -> pd.Series:
-    """Picklist labels for a code column (the code itself when the label is unknown)."""
+    """Picklist labels for a code column: the tenant's fields/ label, else Autotask's default, else "code 19"."""
     labels = f.labels(entity, fld)
-    return codes.map(labels).astype("string").fillna(codes.astype("string"))
+    numeric = pd.to_numeric(codes, errors="coerce")
+    as_code = ("code " + numeric.astype("Int64").astype("string")).fillna(codes.astype("string"))
+    return numeric.map(labels).astype("string").fillna(as_code)
 
 
 def _pick(df: pd.DataFrame, columns: dict) -> pd.DataFrame:
@@ -179,7 +181,7 @@ def _header(f: Facts, rec: pd.Series) -> dict:
             name = f.names(*_HEADER_LOOKUPS[fld]).get(int(value), pd.NA)
             out[label] = f"{name} ({int(value)})" if pd.notna(name) else str(int(value))
         elif fld in _HEADER_PICKLISTS:
-            out[label] = f.label("Contracts", fld, value)
+            out[label] = _label(f, "Contracts", fld, pd.Series([value])).iloc[0]
         else:
             out[label] = _scalar_text(value)
     return out

@@ -61,16 +61,26 @@ def esc(s: pd.Series) -> pd.Series:
 
 
 def _table(df: pd.DataFrame, badges: tuple = (), max_rows: int | None = TABLE_ROWS, empty: str = "none",
-           nowrap: tuple = ()) -> dict:
-    """What macros.html.j2's table() renders: column names and flags, rows of display text, rows left out."""
+           nowrap: tuple = (), keys: pd.Series | None = None, hints: dict | None = None) -> dict:
+    """What macros.html.j2's table() renders: column names and flags, rows of display text, rows left out.
+
+    keys: one text per row of `df`; given, each row is clickable and a click reports its key (the contract id)
+    to the explorer. hints: {column: Series of hover texts per row} (an edge case's rule ids)."""
     if df.empty:
         return {"rows": [], "empty": empty}
     shown = display_frame(df.head(max_rows) if max_rows else df)
     nowrap = set(nowrap) | {c for c in df.columns if pd.api.types.is_datetime64_any_dtype(df[c])}
     columns = [{"name": str(c), "badge": c in badges, "nowrap": c in nowrap} for c in shown.columns]
     rows = list(zip(*(shown[c].tolist() for c in shown.columns)))
+    n = len(shown)
+    row_keys = [str(k) for k in keys.head(n)] if keys is not None else None
+    titles = None
+    if hints:
+        titles = [[("" if pd.isna(v) else str(v)) for v in hints[c].head(n)] if c in hints else None
+                  for c in shown.columns]
     more = len(df) if max_rows and len(df) > max_rows else 0
-    return {"columns": columns, "rows": rows, "more": more, "shown": max_rows, "empty": empty}
+    return {"columns": columns, "rows": rows, "more": more, "shown": max_rows, "empty": empty,
+            "row_keys": row_keys, "cell_titles": titles}
 
 
 def html_table(df: pd.DataFrame, badges: tuple = (), max_rows: int | None = TABLE_ROWS, empty: str = "none",
@@ -80,19 +90,35 @@ def html_table(df: pd.DataFrame, badges: tuple = (), max_rows: int | None = TABL
     return _macro("table", _table(df, badges, max_rows, empty, nowrap))
 
 
+def edge_case_titles(ids: pd.Series, rules: dict | None = None) -> pd.Series:
+    """'|'-separated edge-case rule ids as their rule titles joined by '; ' (an id with no rule stays the id)."""
+    if rules is None:
+        from readiness.rules import RULES as rules
+    titles = {rid: getattr(r, "title", rid) for rid, r in rules.items()}
+
+    def one(text: str) -> str:
+        return "; ".join(titles.get(i, i) for i in text.split("|") if i)
+    return as_text(ids).map(one).astype("string")
+
+
 def contracts_table_html(contracts: pd.DataFrame, decisions: pd.DataFrame | None = None,
-                         max_rows: int = TABLE_ROWS) -> str:
-    """The contract list as an escaped HTML table, with the logged decision when there is one."""
+                         max_rows: int = TABLE_ROWS, rules: dict | None = None) -> str:
+    """The contract list as an escaped HTML table, with the logged decision when there is one. Edge cases read
+    as their rule titles (the ids on hover); a click on a row opens that contract."""
     cols = {"contract_id": "Id", "contract_name": "Contract", "company_name": "Company", "contract_type": "Type",
             "status": "Status", "verdict": "Verdict", "halo_target": "HaloPSA target", "edge_cases": "Edge cases"}
     view = contracts[list(cols)].rename(columns=cols)
-    view["Edge cases"] = as_text(view["Edge cases"]).str.replace("|", ", ", regex=False)
+    ids = as_text(view["Edge cases"]).str.replace("|", ", ", regex=False)
+    view["Edge cases"] = edge_case_titles(contracts["edge_cases"], rules).to_numpy()
     if decisions is not None and not decisions.empty:
         d = decisions.set_index("contract_id")
         label = d["decision"].map(DECISIONS).astype("string").fillna(d["decision"])
         label = label.where(d["decision"].ne("rebuild"), "Rebuild as " + d["rebuild_as"].fillna("?"))
         view["Decision"] = contracts["contract_id"].map(label).astype("string").fillna("").to_numpy()
-    return html_table(view, badges=("Verdict",), max_rows=max_rows, empty="No contract matches these filters.")
+    keys = pd.to_numeric(contracts["contract_id"], errors="coerce").astype("Int64").astype("string").fillna("")
+    return _macro("table", _table(view, badges=("Verdict",), max_rows=max_rows,
+                                  empty="No contract matches these filters.", keys=keys.reset_index(drop=True),
+                                  hints={"Edge cases": ids.reset_index(drop=True)}))
 
 
 def _muted_column(findings: pd.DataFrame) -> np.ndarray | None:
@@ -190,7 +216,7 @@ def detail_html(d: ContractDetail, rules: dict | None = None, units_periods: int
 
     t = d.target
     target = {"verdict": str(t.get("verdict") or ""), "halo_target": str(t.get("halo_target") or ""),
-              "edge_cases": list(t.get("edge_cases", []))} if t else None
+              "edge_cases": [(getattr(rules.get(i), "title", i), i) for i in t.get("edge_cases", [])]} if t else None
     return _ENV.get_template("detail.html.j2").render(
         name=d.name, target=target, sections=sections,
         nothing=[title for title, entity in empty if entity not in d.missing],
@@ -241,10 +267,11 @@ def units_chart_html(units: pd.DataFrame, contract_name: str) -> str:
     return _macro("chart", base64.b64encode(png).decode("ascii"), f"Units per period: {contract_name}", caption)
 
 
-def header_html(client: str, as_of, contracts: int, readiness: str, notice: str = "") -> str:
-    """The explorer's heading with its stylesheet: client, export date, contract count, readiness, notice."""
+def header_html(client: str, as_of, contracts: int, readiness: str, notice: str = "", saved_in: str = "") -> str:
+    """The explorer's heading with its stylesheet: client, export date, contract count, readiness, the folder
+    decisions and mutes are saved in, notice."""
     return _ENV.get_template("header.html.j2").render(client=client, as_of=as_of, contracts=contracts,
-                                                      readiness=readiness, notice=notice)
+                                                      readiness=readiness, notice=notice, saved_in=saved_in)
 
 
 def message_html(text: str, ok: bool = True) -> str:

@@ -65,7 +65,8 @@ class ExplorerUI:
         self.contracts_panel = ContractsPanel(self, W)
         self.findings_panel = FindingsPanel(self, W)
         head = W.HTML(header_html(result.client, result.as_of.date().isoformat(), len(result.contract_map),
-                                  str(result.summary.get("readiness", "n/a")), notice))
+                                  str(result.summary.get("readiness", "n/a")), notice,
+                                  saved_in=str(self.client_dir) if self.client_dir else ""))
         self.tabs = W.Tab(children=[self.contracts_panel.widget, self.findings_panel.widget])
         self.tabs.titles = ("Contracts", "Findings")
         self.widget = W.VBox([head, self.tabs], layout=W.Layout(width="100%"))
@@ -107,6 +108,11 @@ class ExplorerUI:
         self.contracts_panel.refresh(force=True)
 
 
+def _rule_title(rules: dict, rule_id: str) -> str:
+    """A rule's title for a menu (its id when the catalogue does not know it)."""
+    return getattr(rules.get(rule_id), "title", rule_id) if rules else rule_id
+
+
 class ContractsPanel:
     """Contracts tab: filters, live count, sortable table, contract selector, detail with units chart, and the
     decision form. State: `matching` (filtered, sorted contract map), `selected` (contract id), `detail`."""
@@ -123,7 +129,7 @@ class ContractsPanel:
         self.verdict = W.Dropdown(options=[("All verdicts", ALL)] + [(v, v) for v in verdicts],
                                   description="Verdict", style=LABEL_STYLE, layout=auto)
         self.edge = W.Dropdown(options=[("All contracts", ALL), ("Any edge case", ANY_EDGE), ("No edge case", NO_EDGE)]
-                               + [(r, r) for r in edge_case_options(cm, ui.rules)],
+                               + [(_rule_title(ui.rules, r), r) for r in edge_case_options(cm, ui.rules)],
                                description="Edge case", style=LABEL_STYLE, layout=auto)
         self.company = W.Combobox(options=companies, placeholder="type to search companies", ensure_option=False,
                                   description="Company", style=LABEL_STYLE, layout=auto)
@@ -143,6 +149,10 @@ class ContractsPanel:
         self.pick = W.Dropdown(options=[], description="Contract", style=LABEL_STYLE, layout=auto)
         self.pick.add_class("rx-pick")
         self.pick.observe(self._on_pick, names="value")
+        # A click on a table row writes that contract's id here (see the table macro); never shown.
+        self.clicked = W.Text(layout=W.Layout(display="none"))
+        self.clicked.add_class("rx-clicked")
+        self.clicked.observe(self._on_row_click, names="value")
         self.detail_html = W.HTML()
         self.chart = W.HTML(layout=W.Layout(min_height="40px"))
 
@@ -157,6 +167,9 @@ class ContractsPanel:
         self.message = W.HTML(message_html("Read-only: no output folder.", ok=False) if ui.client_dir is None else "")
         self.choice.observe(lambda ch: setattr(self.rebuild_as, "disabled", ch["new"] != "rebuild"), names="value")
         self.save.on_click(lambda _: self.save_decision())
+        for w, css in ((self.choice, "rx-d-choice"), (self.rebuild_as, "rx-d-rebuild"), (self.note, "rx-d-note"),
+                       (self.save, "rx-d-save"), (self.message, "rx-d-message")):
+            w.add_class(css)
 
         self.matching = ui.contract_map.iloc[:0]
         self.selected: int | None = None
@@ -170,7 +183,7 @@ class ContractsPanel:
         bar = W.HBox([self.count, self.sort], layout=W.Layout(justify_content="space-between", align_items="center"))
         self.widget = W.VBox([
             _grid(W, [self.type, self.verdict, self.edge, self.company, self.status, self.text]),
-            bar, _scroll(W, self.table, "300px"), self.pick,
+            bar, _scroll(W, self.table, "300px"), self.pick, self.clicked,
             W.HBox([left, right], layout=W.Layout(flex_flow="row wrap", align_items="flex-start", grid_gap="12px")),
         ], layout=W.Layout(width="100%"))
         self.refresh()
@@ -188,7 +201,7 @@ class ContractsPanel:
         n = len(self.matching)
         edge = int(self.matching["n_edge_cases"].gt(0).sum())
         self.count.value = contracts_count_html(n, len(cm), edge)
-        self.table.value = contracts_table_html(self.matching, self.ui.decisions)
+        self.table.value = contracts_table_html(self.matching, self.ui.decisions, rules=self.ui.rules)
         options = contract_options(self.matching, PICK_LIMIT)
         ids = [cid for _, cid in options]
         keep = self.selected if self.selected in ids else (ids[0] if ids else None)
@@ -204,6 +217,16 @@ class ContractsPanel:
     def _on_pick(self, change) -> None:
         if not self._hold:
             self.show(change["new"])
+
+    def _on_row_click(self, change) -> None:
+        """Open the contract whose table row was clicked (its id arrives as text; "" resets the box)."""
+        text = str(change["new"] or "").strip()
+        if not text.isdigit():
+            return
+        cid = int(text)
+        if cid not in {c for _, c in self.pick.options}:
+            return  # a row of a table that has since been re-filtered
+        self.pick.value = cid  # shows it, and keeps the selector in step with the table
 
     def show(self, contract_id) -> None:
         """Show one contract's detail, units chart and logged decision (None clears the panel)."""
@@ -252,7 +275,7 @@ class ContractsPanel:
             self.message.value = message_html(str(exc), ok=False)
             return False
         self.message.value = message_html(f"Saved to {ui.client_dir.name}/decisions.csv")
-        self.table.value = contracts_table_html(self.matching, ui.decisions)
+        self.table.value = contracts_table_html(self.matching, ui.decisions, rules=ui.rules)
         return True
 
 
@@ -293,6 +316,9 @@ class FindingsPanel:
         self.message = W.HTML(message_html("Read-only: no output folder.", ok=False)
                               if ui.suppressions_file is None else "")
         self.mute.on_click(lambda _: self.mute_selected())
+        for w, css in ((self.pick, "rx-m-pick"), (self.reason, "rx-m-reason"), (self.mute, "rx-m-mute"),
+                       (self.message, "rx-m-message")):
+            w.add_class(css)
         self.matching = f.iloc[:0]
         form = W.VBox([W.HTML(panel_title_html("Mute a finding", "written to the client's suppressions file; "
                                                "the next audit run leaves it out of readiness and score")),

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 from readiness.report import charts
-from readiness.report.sections.common import CONTRACTS_SHEET, Block, _date, _n, _section, _table, _title
+from readiness.report.sections.common import CONTRACTS_SHEET, Block, _date, _n, _section, _table, _title, e
 
 VERDICT_WORDS = {
     "direct": "moves across with its rates re-keyed",
@@ -89,8 +91,12 @@ def _agreed_decisions(result, max_rows: int) -> str:
     from readiness.decisions import DECISIONS
 
     dec = getattr(result, "decisions", None)
+    elsewhere = getattr(result, "decisions_elsewhere", None) or []
+    warning = ("".join(f'<p class="warning">Decisions for this client were also saved in {e(p)}, which this report '
+                       'did not read: run the report with that folder\'s parent as --out to use them.</p>'
+                       for p in elsewhere))
     if dec is None or dec.empty:
-        return ""
+        return warning
     cm = result.contract_map.assign(contract_id=pd.to_numeric(result.contract_map["contract_id"], errors="coerce"))
     rows = dec.merge(cm[["contract_id", "company_name", "halo_target", "verdict"]], on="contract_id", how="left")
     decided = rows["decision"].map(lambda d: DECISIONS.get(d, d)).astype("string")
@@ -101,6 +107,9 @@ def _agreed_decisions(result, max_rows: int) -> str:
                        "Proposed": rows["halo_target"].astype("string"),
                        "Agreed": decided, "Note": rows["note"].astype("string"),
                        "Date": rows["decided_at"].map(_date)})
+    source = getattr(result, "decisions_file", "") or ""
     return (f'<h3>Agreed decisions: {_n(len(df))} contracts</h3><p>Decided with the MSP in the contract '
-            'explorer; these override the proposed target.</p>'
+            'explorer; these override the proposed target'
+            + (f' (read from {e(Path(source).name)} in the client\'s output folder)' if source else "") + '.</p>'
+            + warning
             + _table(df, [20, 16, 18, 16, 20, 10], max_rows, "decisions", CONTRACTS_SHEET))

@@ -38,10 +38,14 @@ def audit(export_dir: str = "", client: str = "", as_of: str = "", suppress: str
 
 
 def _with_decisions(result, out_dir: str):
-    """Attach the decisions agreed in the contract explorer (OUT/<slug>/decisions.csv) to the result."""
-    from readiness.decisions import empty_decisions, load_decisions
+    """Attach the decisions agreed in the contract explorer (OUT/<slug>/decisions.csv) to the result, with the
+    file they came from and any log the explorer saved for this client in another output folder."""
+    from readiness.decisions import FILE_NAME, decision_logs_elsewhere, empty_decisions, load_decisions
 
-    result.decisions = load_decisions(Path(out_dir) / result.slug) if out_dir else empty_decisions()
+    used = Path(out_dir) / result.slug / FILE_NAME if out_dir else None
+    result.decisions = load_decisions(used) if used else empty_decisions()
+    result.decisions_file = str(used) if used is not None and used.is_file() else ""
+    result.decisions_elsewhere = [str(p) for p in decision_logs_elsewhere(result.slug, used)] if used else []
     return result
 
 
