@@ -685,3 +685,24 @@ def test_notebook_runs_headless_with_papermill(export_dir, tmp_path):
     texts = [m["state"].get("value", "") for m in state.values() if m["model_name"] == "HTMLModel"]
     assert any(str(t).startswith("<b>6</b> of 6 contracts") for t in texts)
     assert not (tmp_path / "out").exists()  # exploring writes nothing until a decision or mute is saved
+
+
+def test_contract_fields_show_the_tenants_labels_and_say_code_only_without_one(tmp_path):
+    """Billing preference labelled by the tenant's fields/Contracts.json reads as its label; a category the
+    tenant's file does not label (and Autotask publishes no default for) reads "code 19", never a bare 19."""
+    import json
+
+    folder = write_export(tmp_path / "export")
+    contracts = pd.read_csv(folder / "Contracts.csv")
+    contracts["billingPreference"] = 2
+    contracts["contractCategory"] = 19
+    contracts.to_csv(folder / "Contracts.csv", index=False)
+    (folder / "fields").mkdir(exist_ok=True)
+    (folder / "fields" / "Contracts.json").write_text(json.dumps({"fields": [
+        {"name": "billingPreference", "dataType": "integer", "isPickList": True,
+         "picklistValues": [{"value": "1", "label": "Manually", "isActive": True},
+                            {"value": "2", "label": "On timesheet approval", "isActive": True}]},
+        {"name": "contractCategory", "dataType": "integer", "isPickList": True, "picklistValues": []}]}))
+    d = contract_detail(load_export(folder), 101)
+    assert d.header["Billing preference"] == "On timesheet approval"
+    assert d.header["Category"] == "code 19"
