@@ -150,6 +150,27 @@ def automation_age(days: pd.Series, active: pd.Series, stale_days: int = 180,
     return fig
 
 
+def _low_high_bars(ax, phases: pd.DataFrame, start: np.ndarray):
+    """Per phase a solid bar from `start` over its low estimate and a hatched one on to its high estimate, each
+    labelled "low–high wk"; returns (y positions, low, high)."""
+    y = np.arange(len(phases))
+    low = phases["low"].astype(float).to_numpy()
+    high = phases["high"].astype(float).to_numpy()
+    ax.barh(y, low, left=start, color="#6c757d", edgecolor=EDGE, linewidth=0.6, height=0.55)
+    ax.barh(y, high - low, left=start + low, color="#ffffff", hatch="////", edgecolor=EDGE, linewidth=0.6,
+            height=0.55)
+    for yi, (s0, lo, hi) in enumerate(zip(start, low, high)):
+        ax.text(s0 + hi + 0.12, yi, f"{_num(lo)}–{_num(hi)} wk" if hi != lo else f"{_num(lo)} wk", va="center",
+                fontsize=7)
+    return y, low, high
+
+
+def _low_high_legend(fig: Figure, ax) -> None:
+    _legend_below(fig, ax, handles=[
+        Patch(facecolor="#6c757d", edgecolor=EDGE, label="Low estimate"),
+        Patch(facecolor="#ffffff", hatch="////", edgecolor=EDGE, label="Range up to the high estimate")])
+
+
 def effort_phases(phases: pd.DataFrame, title: str = "Effort by phase (weeks, low–high)") -> Figure:
     """Per phase a solid bar to the low estimate and a hatched extension to the high one.
 
@@ -157,15 +178,7 @@ def effort_phases(phases: pd.DataFrame, title: str = "Effort by phase (weeks, lo
     """
     fig = _new_figure(7.0, 0.34 * len(phases) + 1.3)
     ax = fig.add_subplot()
-    y = np.arange(len(phases))
-    low = phases["low"].astype(float).to_numpy()
-    high = phases["high"].astype(float).to_numpy()
-    ax.barh(y, low, color="#6c757d", edgecolor=EDGE, linewidth=0.6, height=0.55, label="Low estimate")
-    ax.barh(y, high - low, left=low, color="#ffffff", hatch="////", edgecolor=EDGE, linewidth=0.6, height=0.55,
-            label="Up to high estimate")
-    for yi, (lo, hi) in enumerate(zip(low, high)):
-        ax.text(hi + 0.1, yi, f"{_num(lo)}–{_num(hi)} wk" if hi != lo else f"{_num(lo)} wk", va="center",
-                fontsize=7)
+    y, low, high = _low_high_bars(ax, phases, np.zeros(len(phases)))
     ax.set_yticks(y, [_label(v) for v in phases["phase"]])
     ax.invert_yaxis()
     ax.set_xlim(0, max(float(high.max()) if len(high) else 1.0, 1.0) * 1.25)
@@ -173,9 +186,7 @@ def effort_phases(phases: pd.DataFrame, title: str = "Effort by phase (weeks, lo
     ax.set_ylabel("Project phase", fontsize=8)
     ax.set_title(title, fontsize=10, loc="left", fontweight="bold")
     _style_axes(ax)
-    _legend_below(fig, ax, handles=[
-        Patch(facecolor="#6c757d", edgecolor=EDGE, label="Low estimate"),
-        Patch(facecolor="#ffffff", hatch="////", edgecolor=EDGE, label="Range up to the high estimate")])
+    _low_high_legend(fig, ax)
     return fig
 
 
@@ -232,16 +243,8 @@ def timeline(phases: pd.DataFrame, title: str = "") -> Figure:
     """
     fig = _new_figure(7.0, 0.15 * len(phases) + 0.6)
     ax = fig.add_subplot()
-    y = np.arange(len(phases))
     low = phases["low"].astype(float).to_numpy()
-    high = phases["high"].astype(float).to_numpy()
-    start = np.concatenate([[0.0], np.cumsum(low)[:-1]])
-    ax.barh(y, low, left=start, color="#6c757d", edgecolor=EDGE, linewidth=0.6, height=0.55)
-    ax.barh(y, high - low, left=start + low, color="#ffffff", hatch="////", edgecolor=EDGE, linewidth=0.6,
-            height=0.55)
-    for yi, (s0, lo, hi) in enumerate(zip(start, low, high)):
-        ax.text(s0 + hi + 0.15, yi, f"{_num(lo)}–{_num(hi)} wk" if hi != lo else f"{_num(lo)} wk", va="center",
-                fontsize=7)
+    y, low, high = _low_high_bars(ax, phases, np.concatenate([[0.0], np.cumsum(low)[:-1]]))
     end_low, end_high = float(low.sum()), float(high.sum())
     for x in (end_low, end_high):
         ax.axvline(x, color=EDGE, linestyle="--", linewidth=0.7)
@@ -252,7 +255,5 @@ def timeline(phases: pd.DataFrame, title: str = "") -> Figure:
     if title:
         ax.set_title(title, fontsize=10, loc="left", fontweight="bold")
     _style_axes(ax)
-    _legend_below(fig, ax, handles=[
-        Patch(facecolor="#6c757d", edgecolor=EDGE, label="Low estimate"),
-        Patch(facecolor="#ffffff", hatch="////", edgecolor=EDGE, label="Up to the high estimate")])
+    _low_high_legend(fig, ax)
     return fig
