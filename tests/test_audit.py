@@ -258,9 +258,9 @@ def test_audit_command_success(stand_in_rules, tmp_path, capsys):
     assert f["company_name"].str.startswith("=").sum() == 0
 
 
-def test_audit_command_unknown_still_exits_zero(stand_in_rules, tmp_path, capsys):
+def test_audit_command_unknown_writes_everything_and_exits_3(stand_in_rules, tmp_path, capsys):
     folder = write_export_folder(tmp_path / "acme", with_contracts=False)
-    assert audit_command(folder, tmp_path / "out", as_of="2025-06-30") == 0
+    assert audit_command(folder, tmp_path / "out", as_of="2025-06-30") == 3  # README "Exit codes"
     summary = json.loads((tmp_path / "out" / "acme-it" / "summary.json").read_text())
     assert summary["readiness"] == "Unknown" and summary["score"] is None
     assert "Unknown" in capsys.readouterr().out

@@ -31,8 +31,8 @@ def _start(export: Path, out: Path, tmp: Path, lab: bool) -> tuple[subprocess.Po
     env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp / "runtime"), "JUPYTER_DATA_DIR": str(tmp / "jdata"),
            "JUPYTER_CONFIG_DIR": str(tmp / "jconfig"), "JUPYTERLAB_SETTINGS_DIR": str(tmp / "lab-settings"),
            "JUPYTERLAB_WORKSPACES_DIR": str(tmp / "lab-workspaces")}
-    argv = [sys.executable, "-c", "import sys; from readiness.explorer.launch import explore_command; "
-            f"sys.exit(explore_command({str(export)!r}, {str(out)!r}, {AS_OF!r}, no_browser=True, lab={lab}))"]
+    argv = [sys.executable, "-m", "readiness.cli", "explore", str(export), "--out", str(out), "--as-of", AS_OF,
+            "--no-browser"] + (["--lab"] if lab else [])
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
                             start_new_session=True)
     end = time.monotonic() + URL_SECONDS

@@ -11,7 +11,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "lib" / "readiness"
 # Bottom to top. A unit is a top-level module or package of readiness.
 LAYERS = [
     ["readiness", "readiness.vocabulary", "readiness.config", "readiness.safe", "readiness.textfiles",
-     "readiness.profile", "readiness.columns"],
+     "readiness.profile", "readiness.columns", "readiness.progress"],
     ["readiness.entities", "readiness.exportwriter"],
     ["readiness.loader", "readiness.halo"],
     ["readiness.facts"],

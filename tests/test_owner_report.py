@@ -185,3 +185,25 @@ def test_the_report_says_which_picklist_labels_are_assumed(sample_report):
     appendix = sample_report["html"].split('id="sources"', 1)[1]
     assert "Assumed picklist labels (Products.billingType" in appendix
     assert all(url in appendix for url in ASSUMED_PICKLIST_SOURCES)
+
+
+def test_the_report_names_its_decisions_and_warns_of_decisions_saved_elsewhere(tmp_path, capsys, monkeypatch):
+    """Decisions saved in the explorer under one --out, a report run with another: the report says it did not
+    read them, in the HTML and on stderr; run with the first --out, it names the file it read."""
+    from readiness.decisions import save_decision
+    from readiness.explorer.launch import client_slug
+    from readiness.report import report_command
+
+    monkeypatch.setenv("READINESS_STATE_DIR", str(tmp_path / "state"))  # only this test's logs are known
+    _, slug = client_slug(config.DEFAULT_SAMPLE)
+    first = tmp_path / "explored"
+    save_decision(first / slug, 29690020, "Block 2016", "retire", note="agreed")
+    report_command(config.DEFAULT_SAMPLE, tmp_path / "elsewhere", pdf=False)
+    err = capsys.readouterr().err
+    assert f"also saved in {first / slug / 'decisions.csv'}" in err
+    html = (tmp_path / "elsewhere" / slug / "report.html").read_text(encoding="utf-8")
+    assert "which this report did not read" in html
+    report_command(config.DEFAULT_SAMPLE, first, pdf=False)
+    out = capsys.readouterr()
+    assert f"Decisions: {first / slug / 'decisions.csv'} (1 contracts)" in out.out
+    assert "also saved" not in out.err

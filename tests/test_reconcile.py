@@ -394,7 +394,11 @@ def test_unusable_numbers_in_either_file_are_warned_about_in_summary_report_and_
     assert inf_item[0].endswith("; the line is left out of the comparison")
     assert abs(summary["totals"]["autotask_amount"]) < 1e6 and abs(summary["totals"]["halo_amount"]) < 1e6
     assert summary["source_lines"]["halo"]["unusable"] == 3
-    assert "3 left out (see the warnings)" in html
+    halo_side = summary["source_lines"]["halo"]
+    assert halo_side["not_compared"]["not_finite"] == 2 and halo_side["not_compared"]["absurd"] == 1
+    assert halo_side["read"] == halo_side["compared"] + sum(halo_side["not_compared"].values())
+    assert "Not compared: with a number that is not finite (inf, NaN)" in html
+    assert "named one by one in the warnings" in html
 
 
 def test_a_line_repeated_exactly_on_one_side_is_named():

@@ -95,13 +95,13 @@ def _client_name(export, client: str | None) -> str:
     return Path(path).name if path else "client"
 
 
-def _rules_run(export, as_of, params):
-    """Run the catalogue; returns (findings, coverage, RULES, facts)."""
+def _rules_run(export, as_of, params, progress=None):
+    """Run the catalogue; returns (findings, coverage, RULES, facts). `progress`: called per rule (CLI only)."""
     from readiness.rules import RULES, run_rules
 
     from readiness.facts import Facts
 
-    run = run_rules(export, as_of=as_of, params=params)
+    run = run_rules(export, as_of=as_of, params=params, **({"progress": progress} if progress else {}))
     # a rule set that brings no facts of its own (a stand-in) still gets the audit's
     return run.findings, run.coverage, RULES, getattr(run, "facts", None) or Facts(export, as_of)
 
@@ -142,7 +142,7 @@ def _rejected_rows(export, totals: dict) -> int:
 
 
 def run_audit(export_or_dir, as_of=None, client: str | None = None, suppress=None,
-              params: dict | None = None, profile: dict | None = None) -> AuditResult:
+              params: dict | None = None, profile: dict | None = None, progress=None) -> AuditResult:
     """Audit one export (folder path or loaded Export) and return an AuditResult.
 
     as_of: YYYY-MM-DD / date / Timestamp; default the newest date in the export, else today.
@@ -151,6 +151,7 @@ def run_audit(export_or_dir, as_of=None, client: str | None = None, suppress=Non
     profile: the consultancy profile (readiness.profile.load_profile); its hourly rate prices the effort when
     client.yaml gives none.
     params: {rule_id: {param: value}} overrides passed to the rule engine.
+    progress: called with each rule's id as it runs (the command line's stage display); default nothing.
     Raises AuditInputError for a bad as_of, SuppressionError for an unusable suppressions file,
     FileNotFoundError for a missing export folder.
     """
@@ -173,7 +174,7 @@ def run_audit(export_or_dir, as_of=None, client: str | None = None, suppress=Non
         raise SuppressionError(f"{supp.path or 'suppressions'}: written for client '{supp.client}', "
                                f"not '{name}' ({slug})")
 
-    raw, coverage_table, rules, facts = _rules_run(export, as_of_ts, params)
+    raw, coverage_table, rules, facts = _rules_run(export, as_of_ts, params, progress)
     aliases = {rid: r.aliases for rid, r in rules.items() if getattr(r, "aliases", ())}
     findings, supp_report = apply_suppressions(_normalise_findings(raw), supp, as_of_ts, aliases)
 
@@ -336,13 +337,14 @@ def _print_summary(result: AuditResult, paths: dict[str, Path], out=None) -> Non
 CLIENT_FILES = ("decisions.csv", "suppressions.yaml")
 
 
-def load_for_client(export_dir, out, client: str | None = None, suppress=None):
+def load_for_client(export_dir, out, client: str | None = None, suppress=None, progress=None):
     """Load the export and pick its suppressions: `suppress` when given, else OUT/<slug>/suppressions.yaml if the
-    explorer wrote one. Returns (export, suppressions path or object or None)."""
+    explorer wrote one. Returns (export, suppressions path or object or None). `progress` is handed to
+    load_export (called with each file's name)."""
     from readiness.loader import load_export
     from readiness.rules.base import lean_columns
 
-    export = load_export(export_dir, lean=lean_columns())
+    export = load_export(export_dir, lean=lean_columns(), **({"progress": progress} if progress else {}))
     if suppress is None and out is not None:
         kept = Path(out) / slugify(_client_name(export, client)) / "suppressions.yaml"
         if kept.is_file():
@@ -351,26 +353,82 @@ def load_for_client(export_dir, out, client: str | None = None, suppress=None):
     return export, suppress
 
 
-def audit_command(export_dir, out, as_of=None, client=None, suppress=None, profile=None) -> int:
+# Exit codes of `readiness audit` and `readiness report` (README "Exit codes").
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_UNKNOWN = 3  # the audit ran and wrote its files, but the export could not be judged: readiness is Unknown
+
+
+def folder_problem(export_dir, out) -> str | None:
+    """Why `export_dir` / `out` cannot be the export folder / output folder of a command, or None."""
+    if not Path(export_dir).exists():
+        return f"export folder not found: {export_dir}"
+    if not Path(export_dir).is_dir():
+        return f"{export_dir} is a file; give the export folder"
+    if out is not None and Path(out).exists() and not Path(out).is_dir():
+        return f"--out {out} is a file; give an output folder (results go to OUT/<client-slug>/)"
+    return None
+
+
+def export_file_count(folder) -> int:
+    """How many entity files load_export reads from `folder`: one per audited entity, matched as the loader does
+    (the stem, any case, with a .csv, .json or .jsonl suffix). For the stage display only."""
+    from readiness.entities import LOAD_ORDER
+    from readiness.loader import SUFFIXES
+
+    stems = {e.lower() for e in LOAD_ORDER}
+    try:
+        return len({p.stem.lower() for p in Path(folder).iterdir()
+                    if p.is_file() and p.suffix.lower() in SUFFIXES and p.stem.lower() in stems})
+    except OSError:
+        return 0
+
+
+def staged_audit(export_dir, out, as_of_ts, client, suppress, prof, progress=None) -> tuple[AuditResult, object]:
+    """load_for_client then run_audit, each as a stage of `progress` (None: silent); what audit and report share.
+    Returns (result, the suppressions used: `suppress` or the client folder's suppressions.yaml or None)."""
+    from readiness.progress import QUIET, callback
+
+    stages = progress or QUIET
+    n = export_file_count(export_dir) if stages.enabled else 0
+    title = f"loading export: {n} file{'' if n == 1 else 's'}"
+    with stages.stage(title, total=n, each="loading {label} ({n}/{total})") as st:
+        export, suppress = load_for_client(export_dir, out, client, suppress, progress=callback(st))
+    supp = _load_suppressions(suppress)
+    total = None
+    if stages.enabled:
+        from readiness.rules import RULES
+
+        total = len(RULES)
+    with stages.stage(f"running {total} rules" if total else "running the rules", total=total) as st:
+        result = run_audit(export, as_of=as_of_ts, client=client, suppress=supp, profile=prof,
+                           **({"progress": callback(st)} if callback(st) else {}))
+    return result, suppress
+
+
+def audit_command(export_dir, out, as_of=None, client=None, suppress=None, profile=None, progress=None) -> int:
     """`readiness audit`: audit `export_dir`, write OUT/<slug>/ and print a short summary.
 
-    Returns 0 on success (also when readiness is Unknown), 2 for a missing export folder, a bad --as-of or an
-    unusable suppressions or profile file.
+    Returns 0 on success; 3 when the audit ran and wrote its files but readiness is Unknown (the export could not
+    be judged); 2 for a missing export folder (or a file given for it or for --out), a bad --as-of or an unusable
+    suppressions or profile file. `progress` (readiness.progress.Progress, the command line's) shows the stages
+    on stderr; by default nothing is shown.
     """
     from readiness.profile import load_profile
+    from readiness.progress import QUIET
 
-    if not Path(export_dir).is_dir():
-        print(f"error: export folder not found: {export_dir}", file=sys.stderr)
-        return 2
+    stages = progress or QUIET
+    problem = folder_problem(export_dir, out)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return EXIT_USAGE
     try:
         as_of_ts = parse_as_of(as_of)
         prof = load_profile(profile)
-        export, suppress = load_for_client(export_dir, out, client, suppress)
-        supp = _load_suppressions(suppress)
-        result = run_audit(export, as_of=as_of_ts, client=client, suppress=supp, profile=prof)
+        result, _ = staged_audit(export_dir, out, as_of_ts, client, suppress, prof, progress)
     except INPUT_ERRORS as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 2
-    paths = write_outputs(result, out)
+        return EXIT_USAGE
+    with stages.stage("writing outputs"):
+        paths = write_outputs(result, out)
     _print_summary(result, paths)
-    return 0
+    return EXIT_UNKNOWN if result.summary["readiness"] == scoring.UNKNOWN else EXIT_OK

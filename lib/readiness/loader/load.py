@@ -174,14 +174,15 @@ def _date_order_from_client(client: dict, problems: list[str]) -> str | None:
     return order
 
 
-def load_export(path: str | Path, date_format: str | None = None, lean: dict | None = None) -> Export:
+def load_export(path: str | Path, date_format: str | None = None, lean: dict | None = None,
+                progress=None) -> Export:
     """Load every known entity file in `path` into an Export.
 
     Raises FileNotFoundError only when `path` is not a folder; any bad content becomes a reject or a problem.
     `date_format` (e.g. "dd/MM/yyyy") overrides both client.yaml and detection. `lean` ({history table: columns},
     what the audit passes: rules.lean_columns(), the columns its rules and facts declare) reads only those
     columns of the big history tables, so a bad value in a column nothing reads rejects no row; by default every
-    column is kept.
+    column is kept. `progress`, if given, is called with each file's name just before that file is loaded.
     """
     if isinstance(lean, bool):
         raise TypeError("lean takes the columns to keep ({history table: columns}, e.g. "
@@ -202,6 +203,8 @@ def load_export(path: str | Path, date_format: str | None = None, lean: dict | N
         if file is None:
             continue
         used.add(file.name)
+        if progress is not None:
+            progress(file.name)
         try:
             table, row, rej = load_entity(file, entity, ctx, lean)
         except Exception as exc:  # noqa: BLE001 - one file's failure never stops the others, and names the file

@@ -12,7 +12,12 @@ difference is resolved before cutover. This package does the comparison:
   ``match``, ``quantity``, ``price``, ``quantity_and_price``, ``missing_in_halo`` or ``missing_in_autotask``
   (:mod:`readiness.reconcile.match`); outputs and the sign-off page in :mod:`readiness.reconcile.report`.
   Lines with an inf, NaN or absurd number are left out and lines repeated exactly on one side are named, both in
-  the run's warnings (summary.json, the sign-off page, the terminal), each with its file and row.
+  the run's warnings (summary.json, the sign-off page, the terminal), each with its file and row. Every line read
+  is either compared or counted under the reason it was not (non-billable, dated outside the period, no date, no
+  quantity or amount, a number that is not finite or beyond any invoice): summary.json ``source_lines``.
+- Money (:mod:`readiness.reconcile.money`): exact Decimals, each line rounded ROUND_HALF_UP to the currency's
+  ISO 4217 minor unit, sums exact. The currency is client.yaml's ``currency``, else the one code the HaloPSA lines
+  carry, else unknown (bare numbers, 2 decimals, with a note).
 
 HaloPSA field names, confirmed in the HaloPSA API v2 OpenAPI document published in the GitHub repository
 covenanttechnologysolutions/halopsa-rest, file ``generator/spec/swagger.json`` (``components.schemas``):
@@ -30,16 +35,19 @@ covenanttechnologysolutions/halopsa-rest, file ``generator/spec/swagger.json`` (
 
 from readiness.reconcile.autotask import autotask_billing_lines, load_autotask
 from readiness.reconcile.clientmap import read_client_map
-from readiness.reconcile.command import default_out_dir, reconcile_command, run_reconciliation, summary_text
+from readiness.reconcile.command import (default_out_dir, reconcile_command, resolve_currency, run_reconciliation,
+                                         summary_text)
 from readiness.reconcile.errors import ReconcileError
 from readiness.reconcile.halo import halo_billing_lines, read_halo_lines
-from readiness.reconcile.match import (COLUMNS, DEFAULT_TOLERANCE, STATUSES, Reconciliation, fold_names,
-                                       reconcile_lines)
+from readiness.reconcile.match import (COLUMNS, DEFAULT_TOLERANCE, NOT_COMPARED, STATUSES, Reconciliation,
+                                       fold_names, reconcile_lines)
+from readiness.reconcile.money import MINOR_UNITS, minor_unit, round_money
 from readiness.reconcile.report import STATUS_LABELS, render_html, write_outputs
 from readiness.reconcile.sample import make_paired_sample
 
 __all__ = [
-    "COLUMNS", "DEFAULT_TOLERANCE", "STATUSES", "STATUS_LABELS", "ReconcileError", "Reconciliation",
+    "COLUMNS", "DEFAULT_TOLERANCE", "MINOR_UNITS", "NOT_COMPARED", "STATUSES", "STATUS_LABELS", "ReconcileError",
+    "Reconciliation", "minor_unit", "resolve_currency", "round_money",
     "autotask_billing_lines", "default_out_dir", "fold_names", "halo_billing_lines", "load_autotask",
     "make_paired_sample", "read_client_map", "read_halo_lines", "reconcile_command", "reconcile_lines",
     "render_html", "run_reconciliation", "summary_text", "write_outputs",

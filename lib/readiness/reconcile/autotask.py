@@ -3,9 +3,10 @@
 Client = ``Companies.companyName`` of ``BillingItems.companyID``. Item = the name of the service
 (``serviceID`` -> ``Services.name``), service bundle (``serviceBundleID`` -> ``ServiceBundles.name``) or product
 (``productID`` -> ``Products.name``) the item bills, else its ``description``. Amount = ``extendedPrice``, or
-``quantity * rate`` where the export has no extended price. Non-billable items (``nonBillable``) never reach a
-customer invoice, so they are left out and counted. Each line keeps its ``source`` ("BillingItems.csv row 7 (id
-70006)") for the warnings.
+``quantity * rate`` (worked out exactly, as a Decimal) where the export has no extended price. Non-billable items
+(``nonBillable``) never reach a customer invoice, so they are left out and counted (info ``non_billable_skipped``),
+as are rows the loader could not read a finite number from (``unreadable_rows``). Each line keeps its ``source``
+("BillingItems.csv row 7 (id 70006)") for the warnings.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from readiness.reconcile.errors import ReconcileError, raise_cell_errors
+from readiness.reconcile.money import amount_or_product
 
 _NAME_SOURCES = [("serviceID", "Services"), ("serviceBundleID", "ServiceBundles"), ("productID", "Products")]
 # A number cell the loader rejected for holding one of these is warned about and left out, as the comparison does
@@ -59,7 +61,9 @@ def autotask_billing_lines(export) -> tuple[pd.DataFrame, dict]:
         items, sources = items[billable], sources[billable.to_numpy()]
     qty = _num(items, "quantity")
     rate = _num(items, "rate")
-    amount = _num(items, "extendedPrice").fillna(qty * rate)
+    # extendedPrice where given, else quantity x rate worked out exactly (Decimal); see readiness.reconcile.money.
+    amount = pd.Series([amount_or_product(e, q, r) for e, q, r in zip(_num(items, "extendedPrice"), qty, rate)],
+                       index=items.index, dtype=object)
     lines = pd.DataFrame({
         "client": _company_names(items, tables.get("Companies")),
         "item": _item_names(items, tables),
@@ -77,7 +81,8 @@ def autotask_billing_lines(export) -> tuple[pd.DataFrame, dict]:
     info = {"folder": where, "billing_items": int(len(tables["BillingItems"])),
             "non_billable_skipped": int(len(tables["BillingItems"]) - len(items)),
             "unnamed_companies": int(lines["client"].str.startswith("Autotask company #").sum()),
-            "unusable_items": len(left_out), "files": _files_read(export), "left_out": left_out}
+            "unusable_items": len(left_out), "unreadable_rows": len(skipped_rows), "files": _files_read(export),
+            "left_out": left_out}
     return lines, info
 
 

@@ -21,11 +21,18 @@ import pandas as pd
 
 from readiness import textfiles
 from readiness.reconcile.errors import ReconcileError, cell_errors, raise_cell_errors, read_csv_text
+from readiness.reconcile.money import amount_or_product
 
 # Header fields copied onto each line (InvoiceHeader) and line fields (InvoiceDetail) the reconciliation reads.
 HEADER_FIELDS = ("client_name", "invoice_date", "invoicenumber")
+# Where an invoice says its currency (InvoiceHeader in the swagger): ``currency`` (text; HaloPSA fills it with the
+# currency's symbol, e.g. "$"), ``currency_code`` (the id of the tenant's Currency record, an integer) and
+# ``currency_code_name`` (that record's name). A line's ``currency`` column holds the first of them that is a
+# three-letter ISO 4217 code (a CSV made from a HaloPSA report may carry "GBP" in any of them), else the first text
+# given (a symbol), else nothing.
+CURRENCY_FIELDS = ("currency_code_name", "currency", "currency_code")
 LINE_COLUMNS = ["where", "client_name", "invoice_date", "invoicenumber", "item_code", "item_shortdescription",
-                "qty_order", "unit_price", "net_amount", "source", "problem"]
+                "qty_order", "unit_price", "net_amount", "currency", "source", "problem"]
 _MAX_ERRORS = 5
 
 
@@ -75,10 +82,10 @@ def _flatten_headers(headers: list[dict]) -> pd.DataFrame:
     """One row per line of each InvoiceHeader, carrying the header's client, date and invoice number."""
     # Headers without lines contribute nothing but keep their position for the row labels.
     prepared = [{**h, "lines": h.get("lines") or [], "_invoice": i} for i, h in enumerate(headers, start=1)]
-    meta = ["_invoice", *[f for f in HEADER_FIELDS if any(f in h for h in headers)]]
+    meta = ["_invoice", *[f for f in (*HEADER_FIELDS, *CURRENCY_FIELDS) if any(f in h for h in headers)]]
     df = pd.json_normalize(prepared, record_path="lines", meta=meta, meta_prefix="header.", errors="ignore")
     df = df.astype(object)  # header fields arrive as object; line fields may be numbers or text
-    for fld in HEADER_FIELDS:
+    for fld in (*HEADER_FIELDS, *CURRENCY_FIELDS):
         head = df.get(f"header.{fld}")
         if head is None:
             continue
@@ -137,10 +144,22 @@ def _typed(raw: pd.DataFrame, name: str) -> pd.DataFrame:
     ]
     errors += [cell_errors(name, where, col, mask, problem, values) for col, mask, problem, values in checks]
     raise_cell_errors(errors, _MAX_ERRORS)
+    df["currency"] = _currency(raw)
     df["source"] = name + " " + where
     found = pd.concat(problems) if problems else pd.Series(dtype=object)
     df["problem"] = found.groupby(level=0).first().reindex(df.index).astype("string")  # the first cell per line
     return df[LINE_COLUMNS]
+
+
+def _currency(raw: pd.DataFrame) -> pd.Series:
+    """Per line: the first CURRENCY_FIELDS value that is an ISO 4217 code (upper-cased), else the first text."""
+    fields = [_text(raw[c]) for c in CURRENCY_FIELDS if c in raw]
+    out = pd.Series(pd.NA, index=raw.index, dtype="string")
+    for f in fields:
+        out = out.fillna(f.str.upper().where(f.str.fullmatch(r"[A-Za-z]{3}", na=False)))
+    for f in fields:
+        out = out.fillna(f.where(~f.str.fullmatch(r"\d+", na=False)))  # an id (currency_code) says nothing
+    return out
 
 
 def _text(s: pd.Series) -> pd.Series:
@@ -175,18 +194,21 @@ def parse_dates(s: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def halo_billing_lines(lines: pd.DataFrame) -> pd.DataFrame:
-    """Billing lines (client, item, quantity, unit_price, amount, date; source and problem when given) from
-    read_halo_lines output. Item = item_shortdescription (what the invoice prints), else item_code; amount =
+    """Billing lines (client, item, quantity, unit_price, amount, date; source, problem and currency when given)
+    from read_halo_lines output. Item = item_shortdescription (what the invoice prints), else item_code; amount =
     net_amount, else qty_order * unit_price."""
     out = pd.DataFrame({
         "client": lines["client_name"],
         "item": lines["item_shortdescription"].fillna(lines["item_code"]),
         "quantity": lines["qty_order"],
         "unit_price": lines["unit_price"],
-        "amount": lines["net_amount"].fillna(lines["qty_order"] * lines["unit_price"]),
+        # net_amount where given, else qty_order x unit_price worked out exactly (Decimal)
+        "amount": pd.Series([amount_or_product(a, q, p) for a, q, p in
+                             zip(lines["net_amount"], lines["qty_order"], lines["unit_price"])],
+                            index=lines.index, dtype=object),
         "date": lines["invoice_date"],
     })
-    for col in ("source", "problem"):
+    for col in ("source", "problem", "currency"):
         if col in lines:
             out[col] = lines[col]
     return out

@@ -1,5 +1,9 @@
 """Write a reconciliation: reconciliation.csv, client_totals.csv, summary.json and the sign-off page as HTML + PDF.
 
+Amounts are written rounded to the currency's minor unit (ROUND_HALF_UP, see readiness.reconcile.money) with the
+currency beside them: a ``currency`` column in both CSV files (empty when no input names the currency), the code in
+every money column's heading on the sign-off page, ``currency`` in summary.json. Unit prices keep up to 4 decimals.
+
 The sign-off page is self-contained (inline CSS, no external URL), every value from the data is HTML-escaped by
 the template engine, and it prints on A4 with a signature block for the billing administrator.
 """
@@ -8,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+from decimal import Decimal
 from pathlib import Path
 
 import jinja2
@@ -15,14 +20,22 @@ import numpy as np
 import pandas as pd
 
 from readiness.config import TEMPLATES_DIR
-from readiness.reconcile.match import COLUMNS, STATUSES, Reconciliation
+from readiness.reconcile.match import (ABSURD_AMOUNT, COLUMNS, MONEY_COLUMNS, PRICE_COLUMNS, QTY_COLUMNS, STATUSES,
+                                       Reconciliation)
+from readiness.reconcile.money import (plain, plain_price, plain_quantity, shown, shown_price, shown_signed,
+                                       to_decimal)
 from readiness.safe import inside, write_csv
 
 TEMPLATE = "reconciliation.html.j2"
 STATUS_LABELS = {"match": "Match", "quantity": "Quantity differs", "price": "Price differs",
                  "quantity_and_price": "Quantity and price differ", "missing_in_halo": "Missing in HaloPSA",
                  "missing_in_autotask": "Missing in Autotask"}
-TOTAL_COLUMNS = ["client", "autotask_amount", "halo_amount", "difference", "lines", *STATUSES]
+TOTAL_COLUMNS = ["client", "autotask_amount", "halo_amount", "difference", "currency", "lines", *STATUSES]
+# Why a line read was not compared, as the sign-off page and the terminal say it ("2 lines dated outside 2025-06").
+REASON_LABELS = {"non_billable": "non-billable (never invoiced)", "no_date": "without a date",
+                 "outside_period": "dated outside {period}", "no_quantity": "without a quantity",
+                 "no_amount": "without an amount", "not_finite": "with a number that is not finite (inf, NaN)",
+                 "absurd": f"with a number over {ABSURD_AMOUNT:g} (beyond any real invoice)"}
 
 
 def write_outputs(rec: Reconciliation, out_dir: str | Path, pdf: bool = True) -> dict[str, Path]:
@@ -32,8 +45,9 @@ def write_outputs(rec: Reconciliation, out_dir: str | Path, pdf: bool = True) ->
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = {name: inside(out_dir, name) for name in
              ("reconciliation.csv", "client_totals.csv", "summary.json", "reconciliation.html", "reconciliation.pdf")}
-    write_csv(rec.lines[COLUMNS], paths["reconciliation.csv"])
-    write_csv(rec.client_totals[TOTAL_COLUMNS], paths["client_totals.csv"])
+    write_csv(csv_table(rec.lines, COLUMNS, rec), paths["reconciliation.csv"])
+    write_csv(csv_table(rec.client_totals.assign(currency=rec.currency), TOTAL_COLUMNS, rec),
+              paths["client_totals.csv"])
     html = render_html(rec)
     paths["reconciliation.html"].write_text(html, encoding="utf-8")
     written = {k: paths[k] for k in ("reconciliation.csv", "client_totals.csv", "reconciliation.html")}
@@ -48,6 +62,23 @@ def write_outputs(rec: Reconciliation, out_dir: str | Path, pdf: bool = True) ->
     paths["summary.json"].write_text(json.dumps(rec.summary, indent=2, default=_jsonable) + "\n", encoding="utf-8")
     written["summary.json"] = paths["summary.json"]
     return written
+
+
+def csv_table(df: pd.DataFrame, columns: list[str], rec: Reconciliation) -> pd.DataFrame:
+    """`columns` of `df` as CSV text: amounts with exactly the minor unit's decimals ("1035.00", JPY "1035"), unit
+    prices with up to 4, quantities as summed, the currency code (empty when unknown)."""
+    exp = rec.minor_unit
+    out = df[columns].copy()
+    for col in columns:
+        if col in MONEY_COLUMNS:
+            out[col] = df[col].map(lambda x: plain(to_decimal(x), exp)).astype("string")
+        elif col in PRICE_COLUMNS:
+            out[col] = df[col].map(lambda x: plain_price(to_decimal(x), exp)).astype("string")
+        elif col in QTY_COLUMNS:
+            out[col] = df[col].map(lambda x: plain_quantity(to_decimal(x))).astype("string")
+        elif col == "currency":
+            out[col] = pd.Series(rec.currency or "", index=df.index, dtype="string")
+    return out
 
 
 def write_pdf(html: str, path: Path, base_url: str | Path) -> str | None:
@@ -73,50 +104,63 @@ def render_html(rec: Reconciliation) -> str:
 def page_context(rec: Reconciliation) -> dict:
     """Everything the template shows, already formatted as text (the template only lays it out)."""
     s = rec.summary
+    exp = rec.minor_unit
+    cur = rec.currency or ""
+    with_cur = (lambda text: f"{text} {cur}") if cur else (lambda text: text)
     diff = rec.differences()
     totals = rec.client_totals
     differing = totals[STATUSES[1:]].sum(axis=1)
     counts = s["counts"]
     n_diff = sum(counts[k] for k in STATUSES[1:])
-    net = s["totals"]["difference"]
+    net = rec.totals["difference"]
     if n_diff == 0:
         verdict = (f"Autotask and HaloPSA agree on all {s['lines']} lines within the tolerance of "
-                   f"{money(rec.tolerance)}.")
+                   f"{with_cur(price(rec.tolerance, exp))}.")
     else:
         direction = "more" if net > 0 else "less"
-        verdict = (f"{n_diff} of {s['lines']} lines differ. For the period HaloPSA invoices {money(abs(net))} "
-                   f"{direction} than Autotask." if net else
+        verdict = (f"{n_diff} of {s['lines']} lines differ. For the period HaloPSA invoices "
+                   f"{with_cur(money(abs(net), exp))} {direction} than Autotask." if net else
                    f"{n_diff} of {s['lines']} lines differ; the differences cancel out in the period total.")
     files = s.get("files_read", {})
+    source = {"client.yaml": "from the Autotask export's client.yaml", "HaloPSA file": "from the HaloPSA file",
+              "given": "as given"}.get(s.get("currency_source") or "", "")
     return {
         "period": rec.period if rec.period != "all" else "(all dates)",
         "period_phrase": rec.period if rec.period != "all" else "all dates in both files",
-        "tolerance": money(rec.tolerance),
+        "tolerance": with_cur(price(rec.tolerance, exp)),
+        "currency": cur,
+        "currency_line": (f"Amounts in {cur}{' ' + source if source else ''}, before tax; each line rounded half-up "
+                          f"to {exp} decimal{'s' if exp != 1 else ''} (the currency's minor unit) and summed exactly."
+                          if cur else None),
+        "currency_note": s.get("currency_note"),
         "verdict": verdict,
         "clean": n_diff == 0,
-        "totals": {"autotask": money(s["totals"]["autotask_amount"]), "halo": money(s["totals"]["halo_amount"]),
-                   "difference": signed(net)},
+        "totals": {"autotask": money(rec.totals["autotask_amount"], exp),
+                   "halo": money(rec.totals["halo_amount"], exp), "difference": signed(net, exp)},
         "counts": [{"label": STATUS_LABELS[k], "n": counts[k], "status": k} for k in STATUSES],
         "lines": s["lines"],
         "clients": s["clients"],
         "client_rows": pd.DataFrame({
-            "client": totals["client"], "autotask": totals["autotask_amount"].map(money),
-            "halo": totals["halo_amount"].map(money), "difference": totals["difference"].map(signed),
+            "client": totals["client"], "autotask": totals["autotask_amount"].map(lambda x: money(x, exp)),
+            "halo": totals["halo_amount"].map(lambda x: money(x, exp)),
+            "difference": totals["difference"].map(lambda x: signed(x, exp)),
             "lines": totals["lines"], "differing": differing, "flag": differing > 0}).to_dict("records"),
         "diff_rows": pd.DataFrame({
             "client": diff["client"], "item": diff["item"], "status": diff["status"].map(STATUS_LABELS),
             "status_key": diff["status"],
-            "autotask": diff["autotask_amount"].map(money),
-            "autotask_calc": calc(diff["autotask_qty"], diff["autotask_unit_price"]),
-            "halo": diff["halo_amount"].map(money),
-            "halo_calc": calc(diff["halo_qty"], diff["halo_unit_price"]),
-            "difference": diff["difference"].map(signed)}).to_dict("records"),
+            "autotask": diff["autotask_amount"].map(lambda x: money(x, exp)),
+            "autotask_calc": calc(diff["autotask_qty"], diff["autotask_unit_price"], exp),
+            "halo": diff["halo_amount"].map(lambda x: money(x, exp)),
+            "halo_calc": calc(diff["halo_qty"], diff["halo_unit_price"], exp),
+            "difference": diff["difference"].map(lambda x: signed(x, exp))}).to_dict("records"),
         "matched": counts["match"],
+        "accounting": line_accounting(s, rec.period),
         "sources": [
             {"label": "Autotask export", "value": files.get("autotask", {}).get("folder", ""),
-             "detail": _at_detail(files.get("autotask", {}), s)},
+             "detail": f"{files.get('autotask', {}).get('billing_items', 0)} billing items loaded"},
             {"label": "HaloPSA invoice lines", "value": files.get("halo", {}).get("file", ""),
-             "detail": f"{files.get('halo', {}).get('lines', 0)} lines read, " + _compared(s["source_lines"]["halo"])},
+             "detail": f"{files.get('halo', {}).get('lines', 0)} lines on "
+                       f"{files.get('halo', {}).get('invoices', 0)} invoices"},
             *([{"label": "Client map", "value": files["client_map"]["file"],
                 "detail": f"{s['client_map']['entries']} renamed client(s)"}] if files.get("client_map") else []),
         ],
@@ -124,48 +168,58 @@ def page_context(rec: Reconciliation) -> dict:
     }
 
 
-def _at_detail(at: dict, s: dict) -> str:
-    text = f"{at.get('billing_items', 0)} billing items read, " + _compared(s["source_lines"]["autotask"])
-    if at.get("non_billable_skipped"):
-        text += f", {at['non_billable_skipped']} non-billable left out"
-    return text
+def line_accounting(s: dict, period: str) -> dict:
+    """The 'every line read is compared or counted' table: rows (label, Autotask, HaloPSA) and whether it adds up.
+
+    Rows: lines read, compared, then one per reason a line was not compared that either side has."""
+    sides = [s["source_lines"]["autotask"], s["source_lines"]["halo"]]
+    reasons = [k for k in REASON_LABELS if any(side["not_compared"].get(k) for side in sides)]
+    reasons += [k for side in sides for k in side["not_compared"] if k not in reasons]
+    rows = [{"label": "Lines read", "cells": [side["read"] for side in sides], "kind": "read"},
+            {"label": "Compared", "cells": [side["compared"] for side in sides], "kind": "compared"}]
+    rows += [{"label": "Not compared: " + reason_label(k, period),
+              "cells": [side["not_compared"].get(k, 0) or "\u2014" for side in sides], "kind": "reason"}
+             for k in reasons]
+    not_compared = [sum(side["not_compared"].values()) for side in sides]
+    summary = "; ".join(f"{name}: {side['read']} lines read, {side['compared']} compared, {n} not compared"
+                        for name, side, n in zip(("Autotask", "HaloPSA"), sides, not_compared))
+    summary += " (the reasons are under \u201cLines read and compared\u201d)." if any(not_compared) else "."
+    adds_up = all(side["read"] == side["compared"] + sum(side["not_compared"].values()) for side in sides)
+    unusable = any(side.get("unusable") for side in sides)
+    return {"rows": rows, "adds_up": adds_up, "unusable": unusable, "summary": summary}
 
 
-def _compared(side: dict) -> str:
-    """How many lines of one side were compared, and how many were left out for unusable numbers."""
-    unusable = side.get("unusable", 0)
-    text = f"{side['in_period'] - unusable} compared"
-    return text + (f", {unusable} left out (see the warnings)" if unusable else "")
+def reason_label(key: str, period: str) -> str:
+    """'dated outside 2025-06', 'non-billable (never invoiced)', ... for a NOT_COMPARED key."""
+    return REASON_LABELS.get(key, key.replace("_", " ")).format(period=period)
 
 
-def money(x) -> str:
-    """12,345.60; a dash for a missing value."""
-    return "\u2014" if x is None or pd.isna(x) else f"{float(x):,.2f}"
+def money(x, exponent: int = 2) -> str:
+    """12,345.60 (rounded half-up to `exponent` decimals, the currency's minor unit); a dash for a missing value."""
+    return shown(to_decimal(x), exponent)
 
 
-def signed(x) -> str:
+def signed(x, exponent: int = 2) -> str:
     """+12.50 / -3.00 / 0.00 (a difference always shows its sign)."""
-    if x is None or pd.isna(x):
-        return "\u2014"
-    x = 0.0 if abs(float(x)) < 0.005 else float(x)
-    return f"{x:+,.2f}" if x else "0.00"
+    return shown_signed(to_decimal(x), exponent)
 
 
-def price(x) -> str:
-    """A unit price with 2 to 4 decimals, so 33.333 is not shown as 33.33 next to a rounding difference."""
-    if x is None or pd.isna(x):
-        return "\u2014"
-    text = f"{float(x):,.4f}".rstrip("0")
-    return text + "0" * (2 - len(text.split(".")[1])) if "." in text else text + ".00"
+def price(x, exponent: int = 2) -> str:
+    """A unit price with 2 (the minor unit's decimals) to 4 decimals, so 33.333 is not shown as 33.33 next to a
+    rounding difference."""
+    return shown_price(to_decimal(x), exponent)
 
 
-def calc(qty: pd.Series, unit: pd.Series) -> pd.Series:
+def calc(qty: pd.Series, unit: pd.Series, exponent: int = 2) -> pd.Series:
     """'12 × 45.00' for one side of each line; empty where that side has no line."""
-    q = qty.astype(float).map("{:,.4f}".format).str.rstrip("0").str.rstrip(".")
-    return (q + " \u00d7 " + unit.map(price)).where(qty.notna(), "")
+    q = qty.map(lambda x: "" if to_decimal(x) is None else f"{to_decimal(x):,f}")
+    q = q.map(lambda t: t.rstrip("0").rstrip(".") if "." in t else t)
+    return (q + " \u00d7 " + unit.map(lambda x: price(x, exponent))).where(qty.map(to_decimal).notna(), "")
 
 
 def _jsonable(x):
+    if isinstance(x, Decimal):
+        return float(x)
     if isinstance(x, (np.integer,)):
         return int(x)
     if isinstance(x, (np.floating,)):

@@ -10,7 +10,7 @@ Fabrikam Engineering Ltd       Managed Server: 95.00 in Autotask, 90.00 in HaloP
 Bright Dental Group Ltd        renamed "Bright Smiles Dental" in HaloPSA, resolved by client_map.csv (match)
 Tailspin Logistics             Managed Workstation posted as 20 + 5 in Autotask, one line of 25 in HaloPSA
                                (match after aggregation); Firewall Management only in HaloPSA (missing_in_autotask)
-Alpine Ski House               Offsite Backup 3 x 33.333 = 99.999 vs 3 x 33.33 = 99.99 (rounding: match);
+Alpine Ski House               Offsite Backup 3 x 33.333 = 99.999 (100.00 rounded) vs 3 x 33.33 = 99.99 (match);
                                a description-only labour line spelled differently on each side (match)
 Woodgrove Accountants          clean; a non-billable warranty item in Autotask that HaloPSA rightly does not bill
 ============================  ====================================================================

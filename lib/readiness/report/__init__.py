@@ -35,27 +35,30 @@ def for_presentation(result):
 
 def build_report(export_dir, out, as_of=None, client=None, suppress=None, pdf: bool = True,
                  engine: str = "weasyprint", paper: str = "A4", timings: dict | None = None,
-                 profile=None) -> dict[str, Path]:
+                 profile=None, progress=None) -> dict[str, Path]:
     """Audit `export_dir`, write the audit files and the report under out/<slug>/; returns every path written.
 
     Keys: findings, contract_map, checklist, summary, notebook, html, and pdf (when `pdf`). `timings`, if given,
     receives seconds per step (audit, notebook, html, pdf). Raises ReportError when the notebook fails (the
     partial report.ipynb stays) and PdfUnavailable when the PDF cannot be made (the HTML stays).
     Input errors from the audit (AuditInputError, SuppressionError, FileNotFoundError, ProfileError) pass
-    through. `profile` is the consultancy profile YAML (default: $READINESS_PROFILE, else none).
+    through. `profile` is the consultancy profile YAML (default: $READINESS_PROFILE, else none). `progress`
+    (readiness.progress.Progress, the command line's) shows each step as a stage on stderr; default nothing.
     """
     from readiness.profile import load_profile
-    from readiness.audit import load_for_client, parse_as_of, run_audit, write_outputs
+    from readiness.progress import QUIET
+    from readiness.audit import parse_as_of, staged_audit, write_outputs
     from readiness.report.execute import run_notebook
     from readiness.report.render import html_to_pdf, notebook_to_html
 
+    stages = progress or QUIET
     timings = {} if timings is None else timings
     t = time.perf_counter()
     as_of_ts = parse_as_of(as_of)
     prof = load_profile(profile)
-    export, suppress = load_for_client(export_dir, out, client, suppress)
-    result = run_audit(export, as_of=as_of_ts, client=client, suppress=suppress, profile=prof)
-    paths = dict(write_outputs(result, out))
+    result, suppress = staged_audit(export_dir, out, as_of_ts, client, suppress, prof, progress)
+    with stages.stage("writing outputs"):
+        paths = dict(write_outputs(result, out))
     folder = paths["summary"].parent
     timings["audit"] = time.perf_counter() - t
 
@@ -74,48 +77,68 @@ def build_report(export_dir, out, as_of=None, client=None, suppress=None, pdf: b
     }
     t = time.perf_counter()
     try:
-        paths["notebook"] = run_notebook(folder / "report.ipynb", params)
+        with stages.stage("running the report notebook"):
+            paths["notebook"] = run_notebook(folder / "report.ipynb", params)
     finally:
         cache.unlink(missing_ok=True)
     timings["notebook"] = time.perf_counter() - t
 
     t = time.perf_counter()
     title = f"{result.client} — Autotask → HaloPSA readiness report"
-    paths["html"] = notebook_to_html(paths["notebook"], folder / "report.html", title=title)
+    with stages.stage("rendering HTML"):
+        paths["html"] = notebook_to_html(paths["notebook"], folder / "report.html", title=title)
     timings["html"] = time.perf_counter() - t
 
     if pdf:
         t = time.perf_counter()
-        paths["pdf"] = html_to_pdf(paths["html"], folder / "report.pdf", engine=engine, paper=paper)
+        with stages.stage("making the PDF"):
+            paths["pdf"] = html_to_pdf(paths["html"], folder / "report.pdf", engine=engine, paper=paper)
         timings["pdf"] = time.perf_counter() - t
     return paths
 
 
+def _say_decisions(folder: Path) -> None:
+    """Which decision log the report read (the explorer's, in the client's output folder) and, on stderr, any log
+    the explorer saved for this client under another output folder."""
+    from readiness.decisions import FILE_NAME, decision_logs_elsewhere, load_decisions
+
+    used = folder / FILE_NAME
+    if used.is_file():
+        print(f"Decisions: {used} ({len(load_decisions(used))} contracts)")
+    for other in decision_logs_elsewhere(folder.name, used):
+        print(f"warning: decisions for this client were also saved in {other}, which this report did not read; "
+              f"run it with --out {other.parent.parent} to use them", file=sys.stderr)
+
+
 def report_command(export_dir, out, as_of=None, client=None, suppress=None, pdf: bool = True,
-                   profile=None) -> int:
+                   profile=None, progress=None) -> int:
     """`readiness report`: build the report and print where it landed.
 
-    Returns 0 on success; 1 when the notebook failed (partial report.ipynb kept) or the PDF was asked for and
-    could not be made (report.html kept); 2 for bad input (missing export folder, bad --as-of, bad suppressions).
+    Returns 0 on success; 3 when the report was made but readiness is Unknown (the export could not be judged);
+    1 when the notebook failed (partial report.ipynb kept) or the PDF was asked for and could not be made
+    (report.html kept); 2 for bad input (missing export folder or a file given for it or for --out, bad --as-of,
+    bad suppressions). `progress` (the command line's readiness.progress.Progress) shows the stages on stderr.
     """
-    from readiness.audit import INPUT_ERRORS
+    from readiness.audit import EXIT_FAILED, EXIT_OK, EXIT_UNKNOWN, EXIT_USAGE, INPUT_ERRORS, folder_problem
+    from readiness.vocabulary import UNKNOWN
 
-    if not Path(export_dir).is_dir():
-        print(f"error: export folder not found: {export_dir}", file=sys.stderr)
-        return 2
+    problem = folder_problem(export_dir, out)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return EXIT_USAGE
     timings: dict = {}
     try:
         paths = build_report(export_dir, out, as_of=as_of, client=client, suppress=suppress, pdf=pdf,
-                             timings=timings, profile=profile)
+                             timings=timings, profile=profile, progress=progress)
     except INPUT_ERRORS as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     except PdfUnavailable as exc:
         print(f"error: PDF not made: {exc}", file=sys.stderr)
-        return 1
+        return EXIT_FAILED
     except ReportError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return EXIT_FAILED
     import json
 
     s = json.loads(paths["summary"].read_text(encoding="utf-8"))
@@ -125,4 +148,5 @@ def report_command(export_dir, out, as_of=None, client=None, suppress=None, pdf:
     if "pdf" in paths:
         print(f"Report PDF:  {paths['pdf']}")
     print("Took " + ", ".join(f"{k} {v:.1f}s" for k, v in timings.items()))
-    return 0
+    _say_decisions(paths["summary"].parent)
+    return EXIT_UNKNOWN if s.get("readiness") == UNKNOWN else EXIT_OK

@@ -144,11 +144,12 @@ def _typed(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def run_rules(export, as_of=None, params: dict | None = None, only: Iterable[str] | str | None = None,
-              rules: dict[str, Rule] | None = None) -> RuleRun:
+              rules: dict[str, Rule] | None = None, progress=None) -> RuleRun:
     """Run the rules over `export` as of `as_of` (default: newest date in the export, else today).
 
     params: overrides, {rule_id: {param: value}} or {param: value} for every rule having it.
     only: rule ids to run (default all). rules: the rule set (default the catalogue, RULES).
+    progress: if given, called with each rule's id just before that rule runs.
     Returns RuleRun(findings, coverage, as_of, seconds).
     """
     rules = RULES if rules is None else rules
@@ -170,6 +171,8 @@ def run_rules(export, as_of=None, params: dict | None = None, only: Iterable[str
 
     frames, coverage, seconds = [], [], {}
     for r in selected:
+        if progress is not None:
+            progress(r.id)
         start = time.perf_counter()
         missing = [e for e in r.requires if not export.has(e)]
         judged, note = True, ""

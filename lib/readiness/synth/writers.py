@@ -278,10 +278,28 @@ def generate(out_dir, size: str = "small", seed: int = 1, shape: str = "rest-csv
     return write(build(size, seed, client_name), out_dir, shape)
 
 
-def synth_command(out, size: str = "small", seed: int = 1, shape: str = "rest-csv") -> int:
-    """CLI entry (`readiness synth OUT_DIR --size --seed --shape`): write the sample and print a one-line summary."""
-    sample = build(size, int(seed))
-    folder = write(sample, out, shape)
+def synth_command(out, size: str = "small", seed: int = 1, shape: str = "rest-csv", force: bool = False,
+                  progress=None) -> int:
+    """CLI entry (`readiness synth OUT_DIR --size --seed --shape [--force]`): write the sample and print a one-line
+    summary. Returns 0 when written; 2 when OUT is a file, or a folder that is not empty and `force` is not set
+    (with `force` the generator's own files there are replaced and anything else is left alone). `progress`
+    (the command line's readiness.progress.Progress) shows the stages on stderr; by default nothing is shown."""
+    import sys
+
+    from readiness.progress import QUIET
+
+    folder = Path(out)
+    if folder.exists() and not folder.is_dir():
+        print(f"error: {out} is a file; give the folder to write the sample export into", file=sys.stderr)
+        return 2
+    if folder.is_dir() and any(folder.iterdir()) and not force:
+        print(f"error: {out} is not empty; use --force to write into it", file=sys.stderr)
+        return 2
+    stages = progress or QUIET
+    with stages.stage(f"building the {size} sample (seed {seed})"):
+        sample = build(size, int(seed))
+    with stages.stage(f"writing {shape} files"):
+        folder = write(sample, out, shape)
     files = _ours(folder)
     rows = sum(len(sample.tables[e]) for e in ENTITIES + CAPTURE_SHEETS)
     mb = sum(p.stat().st_size for p in files) / 1e6
