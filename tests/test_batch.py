@@ -343,6 +343,7 @@ def _fake_outputs(folder: Path, error_cell: bool = False) -> None:
         bad.outputs = [nbformat.v4.new_output("error", ename="KeyError", evalue="'halo_target'", traceback=[])]
     nb.cells = [nbformat.v4.new_markdown_cell("banner"), ok, bad]
     nbformat.write(nb, str(folder / "report.ipynb"))
+    (folder / "workbook.xlsx").write_bytes(b"PK stand-in")
     if not error_cell:
         (folder / "report.html").write_text("<html>new</html>", encoding="utf-8")
         (folder / "report.pdf").write_bytes(b"%PDF-1.7 new")
@@ -612,3 +613,23 @@ def test_ctrl_c_during_a_real_batch_keeps_finished_clients_done(tmp_path, target
     assert not list(out.glob(".tmp-*"))
     port = pd.read_csv(out / "portfolio.csv", dtype="string", keep_default_na=False)
     assert list(port["status"]) == list(led["status"])
+
+
+def test_a_changed_profile_or_a_missing_workbook_makes_a_client_out_of_date(tmp_path):
+    """The profile brands and prices the report, and the workbook is one of the outputs: either makes a re-run."""
+    from readiness.batch.worker import is_up_to_date
+
+    export = write_export(tmp_path / "in" / "alpha", "Alpha")
+    profile = tmp_path / "profile.yaml"
+    profile.write_text("name: Kinetic\n", encoding="utf-8")
+    past = time.time() - 120
+    for f in [*export.rglob("*"), profile]:
+        os.utime(f, (past, past))
+    folder = tmp_path / "out" / "alpha"
+    _fake_outputs(folder)
+    assert is_up_to_date(folder, export, profile=profile, pdf=False)
+    profile.write_text("name: Kinetic Migrations\n", encoding="utf-8")  # edited after the run
+    assert not is_up_to_date(folder, export, profile=profile, pdf=False)
+    os.utime(profile, (past, past))
+    (folder / "workbook.xlsx").unlink()
+    assert not is_up_to_date(folder, export, profile=profile, pdf=False)

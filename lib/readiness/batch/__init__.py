@@ -248,7 +248,8 @@ def run_batch(input_path, out, workers: int | None = None, as_of=None, force: bo
         if c.problem:
             settle(_row(c, "failed", error=f"BatchInputError: {c.problem}", stage="input", started=now_iso(),
                         finished=now_iso()))
-        elif not force and is_up_to_date(folder, c.export, c.suppress, pdf=pdf, as_of=as_of_text):
+        elif not force and is_up_to_date(folder, c.export, c.suppress, pdf=pdf, as_of=as_of_text,
+                                         profile=Path(profile) if profile else None):
             report = folder / "report.pdf" if pdf and (folder / "report.pdf").is_file() else folder / "report.html"
             settle(_row(c, "skipped", report_path=report.relative_to(out).as_posix(), started=now_iso(),
                         finished=now_iso()))

@@ -69,10 +69,10 @@ def is_startup_failure(exc: BaseException) -> bool:
 
 
 def report_files(folder: Path, pdf: bool) -> list[Path]:
-    """The files that make a client's outputs complete: findings.csv, summary.json and the report
-    (report.pdf when a PDF is wanted and a PDF engine is installed, else report.html)."""
+    """The files that make a client's outputs complete: findings.csv, summary.json, the sign-off workbook and the
+    report (report.pdf when a PDF is wanted and a PDF engine is installed, else report.html)."""
     report = "report.pdf" if pdf and pdf_engine_installed() else "report.html"
-    return [folder / "findings.csv", folder / "summary.json", folder / report]
+    return [folder / "findings.csv", folder / "summary.json", folder / "workbook.xlsx", folder / report]
 
 
 def pdf_engine_installed() -> bool:
@@ -92,9 +92,9 @@ def newest_input_mtime(export: Path, suppress: Path | None = None) -> float:
 
 
 def is_up_to_date(folder: Path, export: Path, suppress: Path | None = None, pdf: bool = True,
-                  as_of: str | None = None) -> bool:
-    """True when `folder` holds complete outputs, each newer than every input file, and made for `as_of`
-    (when one is given)."""
+                  as_of: str | None = None, profile: Path | None = None) -> bool:
+    """True when `folder` holds complete outputs, each newer than every input file (the consultancy profile
+    included: its name, logo and rate are in the report), and made for `as_of` (when one is given)."""
     files = report_files(folder, pdf)
     if not all(f.is_file() for f in files):
         return False
@@ -102,6 +102,8 @@ def is_up_to_date(folder: Path, export: Path, suppress: Path | None = None, pdf:
 
     # a decision or mute saved in the explorer since the last run is an input too
     kept = [(folder / f).stat().st_mtime for f in CLIENT_FILES if (folder / f).is_file()]
+    if profile is not None and Path(profile).is_file():
+        kept.append(Path(profile).stat().st_mtime)
     if min(f.stat().st_mtime for f in files) <= max([newest_input_mtime(export, suppress), *kept]):
         return False
     if as_of:
