@@ -18,6 +18,7 @@ import tempfile
 import time
 import webbrowser
 from pathlib import Path
+from types import SimpleNamespace
 
 from readiness import config
 from readiness.safe import inside, slugify
@@ -33,19 +34,19 @@ def client_slug(export_dir) -> tuple[str, str]:
     from readiness.audit import _client_name
     from readiness.loader.load import _read_client
 
-    problems: list[str] = []
-    client = _read_client(Path(export_dir), problems)
-    name = _client_name(type("E", (), {"client": client, "path": str(export_dir)})(), None)
+    export = SimpleNamespace(client=_read_client(Path(export_dir), []), path=str(export_dir))
+    name = _client_name(export, None)
     return name, slugify(name)
 
 
-def prepare_notebook(export_dir, out, as_of: str | None = None) -> Path:
-    """Write the explorer notebook, parameters filled in, to OUT/<client-slug>/contract_explorer.ipynb."""
+def prepare_notebook(export_dir, out, as_of: str | None = None, slug: str | None = None) -> Path:
+    """Write the explorer notebook, parameters filled in, to OUT/<client-slug>/contract_explorer.ipynb
+    (`slug`: the client's, when the caller already has it)."""
     import nbformat
     from papermill.iorw import load_notebook_node
     from papermill.parameterize import parameterize_notebook
 
-    _, slug = client_slug(export_dir)
+    slug = slug or client_slug(export_dir)[1]
     folder = inside(Path(out), slug)
     folder.mkdir(parents=True, exist_ok=True)
     nb = load_notebook_node(str(config.EXPLORER_NOTEBOOK))  # every cell gets its tags list
@@ -96,30 +97,25 @@ def explore_command(export_dir, out=None, as_of=None, port=None, no_browser: boo
                     stream=None) -> int:
     """Run the explorer server until Ctrl-C; returns 0 when stopped by the user, 1 when the server failed,
     2 for bad input (no export folder, a bad --as-of)."""
-    from readiness.audit import AuditInputError, parse_as_of
+    from readiness.audit import AuditInputError, folder_problem, parse_as_of
 
     err = stream or sys.stderr
     folder = Path(export_dir)
-    if not folder.exists():
-        print(f"error: export folder not found: {export_dir}", file=err)
-        return 2
-    if not folder.is_dir():
-        print(f"error: {export_dir} is a file; give the export folder", file=err)
+    out = Path(out) if out else config.OUTPUTS_DIR
+    problem = folder_problem(folder, out)
+    if problem:
+        print(f"error: {problem}", file=err)
         return 2
     try:
         day = parse_as_of(as_of)
     except AuditInputError as exc:
         print(f"error: {exc}", file=err)
         return 2
-    out = Path(out) if out else config.OUTPUTS_DIR
-    if out.exists() and not out.is_dir():
-        print(f"error: --out {out} is a file; give a folder", file=err)
-        return 2
-    notebook = prepare_notebook(folder, out, day.date().isoformat() if day is not None else None)
+    name, slug = client_slug(folder)
+    notebook = prepare_notebook(folder, out, day.date().isoformat() if day is not None else None, slug)
     port = free_port(port)
     token = secrets.token_urlsafe(24)
     argv, url = server_command(notebook, port, token, lab)
-    name, slug = client_slug(folder)
     print(f"Explorer for {name}: decisions and mutes are saved in {notebook.parent}", file=err)
     print(f"  (readiness report {export_dir} --out {out} reads them)", file=err)
     # The server's log goes to an unnamed temporary file (gone when closed): it is read only to say why a server
