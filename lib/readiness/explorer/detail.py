@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from readiness.facts import Facts
-from readiness.explorer.query import as_text, order_findings
+from readiness.explorer.query import order_findings
 
 OPEN_ENDED_YEAR = 9000  # Autotask writes open-ended end dates as 9999-12-31
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from readiness.columns import blank, col, flag, fold_case, fold_space, group_join, is_active
+from readiness.columns import blank, col, flag, fold_case, fold_space, group_join
 
 
 def _strip_fold(s: pd.Series) -> pd.Series:

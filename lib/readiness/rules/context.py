@@ -11,7 +11,7 @@ from typing import Callable
 
 import pandas as pd
 
-from readiness.facts import CannotJudge, Facts
+from readiness.facts import Facts
 
 
 class Context:
